@@ -1,0 +1,294 @@
+"""What both estimators share: parameters, validation and the fitting routine.
+
+The estimators themselves (:mod:`._classifier`, :mod:`._regressor`) only say how
+targets are encoded for the loss, where descent starts, how a validation
+score is computed and how fitted parameters are laid out.
+"""
+
+import warnings
+from abc import abstractmethod
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import _check_sample_weight, validate_data
+
+from ._loss import LOSS_ALIASES, get_loss
+from ._objective import LinearObjective
+from ._optim import StoppingRule, make_stepper, run_epochs
+
+# Starting probabilities for the log-odds start are kept this far from 0 and 1.
+_EPS_START = 1e-6
+
+
+class BaseSigmoidGD(BaseEstimator):
+    """Base class of the gradient-descent sigmoid estimators (not public)."""
+
+    _parameter_constraints: dict = {
+        "loss": [StrOptions(set(LOSS_ALIASES))],
+        "learning_rate": [
+            Interval(Real, 0, None, closed="neither"),
+            StrOptions({"auto"}),
+        ],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left"), None],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "fit_intercept": ["boolean"],
+        "batch_size": [Interval(Integral, 1, None, closed="left"), None],
+        "momentum": [Interval(Real, 0, 1, closed="left")],
+        "shuffle": ["boolean"],
+        "random_state": ["random_state"],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "warm_start": ["boolean"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        *,
+        loss,
+        learning_rate="auto",
+        max_iter=1000,
+        tol=1e-6,
+        n_iter_no_change=5,
+        alpha=1e-4,
+        fit_intercept=True,
+        batch_size=None,
+        momentum=0.0,
+        shuffle=True,
+        random_state=None,
+        early_stopping=False,
+        validation_fraction=0.1,
+        warm_start=False,
+        verbose=0,
+    ):
+        self.loss = loss
+        self.learning_rate = learning_rate
+        self.max_iter = max_iter
+        self.tol = tol
+        self.n_iter_no_change = n_iter_no_change
+        self.alpha = alpha
+        self.fit_intercept = fit_intercept
+        self.batch_size = batch_size
+        self.momentum = momentum
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.warm_start = warm_start
+        self.verbose = verbose
+
+    # -- hooks for the subclasses --------------------------------------------
+
+    _multi_output = False  # passed to validate_data
+    _y_numeric = False
+
+    @abstractmethod
+    def _init_targets(self, y, sample_weight, classes):
+        """Learn the target encoding on the first fit (classes_, ranges)."""
+
+    @abstractmethod
+    def _encode_targets(self, y, sample_weight, partial):
+        """Return ``(Y, sample_weight)`` in the loss's encoding."""
+
+    @abstractmethod
+    def _link(self):
+        """'sigmoid' or 'softmax'."""
+
+    @abstractmethod
+    def _get_packed_params(self):
+        """Fitted ``coef_`` and ``intercept_`` as one (k, n_features + 1) array."""
+
+    @abstractmethod
+    def _set_packed_params(self, W):
+        """Set ``coef_`` and ``intercept_`` from the packed array."""
+
+    @abstractmethod
+    def _validation_score(self, W, X, Y, sample_weight):
+        """Score (higher is better) of parameters W on held-out data."""
+
+    def _split_validation(self, y, rng):
+        """Indices of the training and validation rows for early stopping."""
+        from sklearn.model_selection import ShuffleSplit
+
+        splitter = ShuffleSplit(
+            n_splits=1, test_size=self.validation_fraction, random_state=rng
+        )
+        return next(splitter.split(np.zeros((len(y), 1)), y))
+
+    # -- the shared fitting routine ------------------------------------------
+
+    def _start_params(self, Y, sample_weight, n_features, dtype, coef_init,
+                      intercept_init, continue_fit):
+        """Where descent starts: given, previous (warm start) or default."""
+        k = Y.shape[1]
+        if continue_fit and coef_init is None and intercept_init is None:
+            return self._get_packed_params().astype(dtype, copy=True)
+        W = np.zeros((k, n_features + 1), dtype=dtype)
+        if coef_init is not None:
+            coef_init = np.asarray(coef_init, dtype=dtype)
+            if coef_init.size != k * n_features:
+                raise ValueError(
+                    f"coef_init has shape {coef_init.shape}; expected "
+                    f"{(k, n_features)}" + (f" or {(n_features,)}" if k == 1 else "")
+                )
+            W[:, :-1] = coef_init.reshape(k, n_features)
+        elif continue_fit:
+            W[:, :-1] = self._get_packed_params()[:, :-1]
+        if not self.fit_intercept:
+            if intercept_init is not None and np.any(np.asarray(intercept_init)):
+                raise ValueError("intercept_init must be 0 when fit_intercept=False.")
+            return W
+        if intercept_init is not None:
+            intercept_init = np.asarray(intercept_init, dtype=dtype).ravel()
+            if intercept_init.size not in (1, k):
+                raise ValueError(
+                    f"intercept_init has {intercept_init.size} values; expected {k}."
+                )
+            W[:, -1] = intercept_init
+        elif continue_fit:
+            W[:, -1] = self._get_packed_params()[:, -1]
+        else:
+            W[:, -1] = self._default_intercept(Y, sample_weight)
+        return W
+
+    def _default_intercept(self, Y, sample_weight):
+        """The intercept at which the outputs equal the mean target.
+
+        For a sigmoid that is the log-odds ``log(p / (1 - p))`` of the
+        weighted mean target ``p``; for a softmax the centred log-frequencies.
+        It is the optimum of an intercept-only model for both losses.
+        """
+        p = np.average(Y, axis=0, weights=sample_weight)
+        p = np.clip(p, _EPS_START, 1 - _EPS_START)
+        if self._link() == "sigmoid":
+            return np.log(p) - np.log1p(-p)
+        log_p = np.log(p)
+        return log_p - log_p.mean()
+
+    def _fit(self, X, y, *, sample_weight=None, coef_init=None,
+             intercept_init=None, classes=None, partial=False):
+        first_call = not (partial and hasattr(self, "coef_"))
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc"],
+            dtype=[np.float64, np.float32],
+            multi_output=self._multi_output,
+            y_numeric=self._y_numeric,
+            reset=first_call,
+        )
+        sample_weight = _check_sample_weight(
+            sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+        )
+        if first_call:
+            self._init_targets(y, sample_weight, classes)
+        Y, sample_weight = self._encode_targets(y, sample_weight, partial)
+        Y = Y.astype(X.dtype, copy=False)
+        if not sample_weight.sum() > 0:
+            raise ValueError(
+                "The sample weights sum to zero (or all samples were given zero "
+                "weight): there is nothing to learn from."
+            )
+
+        continue_fit = not first_call or (
+            self.warm_start
+            and hasattr(self, "coef_")
+            and self._get_packed_params().shape == (Y.shape[1], X.shape[1] + 1)
+        )
+        W = self._start_params(
+            Y, sample_weight, X.shape[1], X.dtype, coef_init, intercept_init,
+            continue_fit,
+        )
+        rng = check_random_state(self.random_state)
+
+        monitor = None
+        if self.early_stopping and not partial:
+            train, val = self._split_validation(y, rng)
+            X_val, Y_val, sw_val = X[val], Y[val], sample_weight[val]
+            X, Y, sample_weight = X[train], Y[train], sample_weight[train]
+            if not sample_weight.sum() > 0 or not sw_val.sum() > 0:
+                raise ValueError(
+                    "early_stopping: the training or validation split has no "
+                    "sample with positive weight; use more data or another "
+                    "validation_fraction."
+                )
+
+            def monitor(W):
+                return self._validation_score(W, X_val, Y_val, sw_val)
+
+        objective = LinearObjective(
+            get_loss(self.loss, self._link()),
+            X,
+            Y,
+            sample_weight,
+            float(self.alpha),
+            self.fit_intercept,
+        )
+        velocity = getattr(self, "_velocity", None) if continue_fit else None
+        if velocity is not None and velocity.shape != W.shape:
+            velocity = None
+        stepper = make_stepper(
+            objective,
+            W,
+            learning_rate=self.learning_rate,
+            momentum=self.momentum,
+            batch_size=self.batch_size,
+            shuffle=self.shuffle,
+            rng=rng,
+            velocity=velocity,
+        )
+        if partial:
+            result = run_epochs(
+                stepper, max_iter=1, learning_rate=self.learning_rate,
+                verbose=self.verbose,
+            )
+        else:
+            result = run_epochs(
+                stepper,
+                max_iter=self.max_iter,
+                stopping=StoppingRule(self.tol, self.n_iter_no_change),
+                monitor=monitor,
+                learning_rate=self.learning_rate,
+                verbose=self.verbose,
+            )
+
+        if continue_fit and hasattr(self, "loss_curve_"):
+            self.loss_curve_ = self.loss_curve_ + result["loss_curve"]
+            self.n_iter_ = self.n_iter_ + result["n_iter"]
+        else:
+            self.loss_curve_ = result["loss_curve"]
+            self.n_iter_ = result["n_iter"]
+        if monitor is not None:
+            previous = self.validation_scores_ if continue_fit else []
+            self.validation_scores_ = list(previous or []) + result["validation_scores"]
+            self.best_validation_score_ = max(self.validation_scores_)
+        else:
+            self.validation_scores_ = None
+            self.best_validation_score_ = None
+        self._velocity = getattr(stepper, "velocity", None)
+        self._set_packed_params(result["W"])
+
+        if (
+            not partial
+            and not result["stopped"]
+            and self.tol is not None
+        ):
+            warnings.warn(
+                f"Maximum number of epochs (max_iter={self.max_iter}) reached "
+                "before the objective stopped improving by tol; increase "
+                "max_iter, or use learning_rate='auto'.",
+                ConvergenceWarning,
+            )
+        return self
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags

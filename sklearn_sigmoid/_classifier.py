@@ -1,0 +1,378 @@
+"""Logistic regression trained by gradient descent."""
+
+import numpy as np
+from scipy.special import expit, log_expit, logsumexp, softmax
+from sklearn.base import _fit_context
+from sklearn.linear_model._base import LinearClassifierMixin
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils.multiclass import _check_partial_fit_first_call, check_classification_targets
+from sklearn.utils.validation import check_is_fitted
+
+from ._base import BaseSigmoidGD
+from ._objective import linear_scores
+
+
+class GDLogisticRegression(LinearClassifierMixin, BaseSigmoidGD):
+    """Logistic regression trained by gradient descent.
+
+    Two classes are modelled by one sigmoid neuron,
+    ``P(y = classes_[1] | x) = sigma(coef_ @ x + intercept_)``; more classes by
+    a softmax over one linear score per class (multinomial).  The parameters
+    are learnt by (full-batch or mini-batch) gradient descent on the mean
+    loss plus an L2 penalty, with the lecture's update
+    ``w <- w - learning_rate * grad``.
+
+    Parameters
+    ----------
+    loss : {'cross_entropy', 'mse', 'log_loss', 'squared_error'}, \
+            default='cross_entropy'
+        ``'cross_entropy'`` (alias ``'log_loss'``) is logistic regression's
+        own loss, whose gradient is ``mean((y_hat - y) * x)``.  ``'mse'``
+        (alias ``'squared_error'``) is half the squared error between the
+        predicted probabilities and the one-hot labels, whose gradient
+        carries the extra factor ``y_hat * (1 - y_hat)`` of the sigmoid's
+        derivative (and flattens where the sigmoid saturates).
+
+    learning_rate : float or 'auto', default='auto'
+        The step ``eta`` of ``w <- w - eta * grad``.  With a float,
+        ``momentum=0`` and ``batch_size=None`` every epoch is exactly one such
+        step.  ``'auto'`` computes the step from the data: it starts at
+        ``1 / L`` (``L`` bounds the gradient's Lipschitz constant), then uses
+        Barzilai-Borwein steps safeguarded by Armijo's condition, so the
+        objective decreases at every epoch and never diverges.  With momentum
+        or mini-batches, ``'auto'`` is the fixed safe step ``1 / L``.
+
+    max_iter : int, default=1000
+        Maximum number of epochs (passes over the training data).
+
+    tol : float or None, default=1e-6
+        Stop when the objective (or, with ``early_stopping``, the validation
+        score) has not improved by at least ``tol`` for ``n_iter_no_change``
+        consecutive epochs.  ``None`` runs exactly ``max_iter`` epochs.
+
+    n_iter_no_change : int, default=5
+        Number of epochs without improvement before stopping.
+
+    alpha : float, default=1e-4
+        L2 penalty ``alpha / 2 * ||coef_||^2`` added to the mean loss (the
+        intercept is not penalised).  ``LogisticRegression(C=C)`` fitted on
+        ``n`` samples has the same optimum as ``alpha = 1 / (C * n)``.  The
+        small default keeps the optimum finite on separable data (common with
+        text features); ``alpha=0`` is the lecture's unpenalised loss.
+
+    fit_intercept : bool, default=True
+        Whether to learn the bias ``b``.
+
+    batch_size : int or None, default=None
+        ``None``: full-batch gradient descent.  An int: mini-batch stochastic
+        gradient descent with batches of that many rows.
+
+    momentum : float in [0, 1), default=0.0
+        Heavy-ball momentum; 0 is the plain update rule.
+
+    shuffle : bool, default=True
+        Whether to shuffle the rows at every epoch (mini-batch mode only).
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds the shuffling and the early-stopping split.
+
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the training data (stratified),
+        stop when its accuracy stops improving, and keep the parameters of
+        the best epoch.
+
+    validation_fraction : float in (0, 1), default=0.1
+        Share of the training data held out when ``early_stopping=True``.
+
+    warm_start : bool, default=False
+        Start the next ``fit`` from the current ``coef_`` and ``intercept_``
+        (``loss_curve_`` and ``n_iter_`` then accumulate).
+
+    verbose : int, default=0
+        Print the objective after every epoch when > 0.
+
+    class_weight : dict, 'balanced' or None, default=None
+        Weights of the classes, multiplied into ``sample_weight``.
+        ``'balanced'`` uses ``n_samples / (n_classes * np.bincount(y))``.
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (1, n_features) or (n_classes, n_features)
+        Weights ``w``; one row for two classes.
+
+    intercept_ : ndarray of shape (1,) or (n_classes,)
+        Biases ``b``.
+
+    classes_ : ndarray of shape (n_classes,)
+        Class labels.
+
+    n_iter_ : int
+        Number of epochs run.
+
+    loss_curve_ : list of float
+        Training objective after each epoch (for mini-batches, the mean of
+        the batch objectives seen during the epoch).
+
+    validation_scores_ : list of float or None
+        Validation accuracy after each epoch, with ``early_stopping=True``.
+
+    best_validation_score_ : float or None
+        Best of ``validation_scores_``.
+
+    n_features_in_ : int
+        Number of features seen during fit.
+
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when ``X`` has string column names.
+
+    See Also
+    --------
+    SigmoidNeuronRegressor : One sigmoid neuron for real-valued targets.
+    sklearn.linear_model.LogisticRegression : The same model, fitted by
+        second-order solvers.
+    sklearn.linear_model.SGDClassifier : Linear models trained by SGD.
+
+    Notes
+    -----
+    With sample weights ``s_i``, targets ``y_i`` one-hot encoded and
+    ``z_i = coef_ @ x_i + intercept_``, the objective minimised is::
+
+        sum_i s_i * loss(z_i, y_i) / sum_i s_i + alpha / 2 * ||coef_||^2
+
+    with ``loss = -sum_k y_ik log p_ik`` (cross-entropy) or
+    ``loss = 1/2 sum_k (p_ik - y_ik)^2`` (squared error), and ``p`` the sigmoid
+    (two classes) or the softmax (more) of ``z``.  Descent starts at
+    ``coef = 0`` with the intercept at the classes' log-odds.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_breast_cancer
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from sklearn_sigmoid import GDLogisticRegression
+    >>> X, y = load_breast_cancer(return_X_y=True)
+    >>> clf = make_pipeline(StandardScaler(), GDLogisticRegression(alpha=1e-3))
+    >>> clf.fit(X, y).score(X, y) > 0.95
+    True
+    """
+
+    _parameter_constraints: dict = {
+        **BaseSigmoidGD._parameter_constraints,
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+    }
+
+    def __init__(
+        self,
+        *,
+        loss="cross_entropy",
+        learning_rate="auto",
+        max_iter=1000,
+        tol=1e-6,
+        n_iter_no_change=5,
+        alpha=1e-4,
+        fit_intercept=True,
+        batch_size=None,
+        momentum=0.0,
+        shuffle=True,
+        random_state=None,
+        early_stopping=False,
+        validation_fraction=0.1,
+        warm_start=False,
+        verbose=0,
+        class_weight=None,
+    ):
+        super().__init__(
+            loss=loss,
+            learning_rate=learning_rate,
+            max_iter=max_iter,
+            tol=tol,
+            n_iter_no_change=n_iter_no_change,
+            alpha=alpha,
+            fit_intercept=fit_intercept,
+            batch_size=batch_size,
+            momentum=momentum,
+            shuffle=shuffle,
+            random_state=random_state,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            warm_start=warm_start,
+            verbose=verbose,
+        )
+        self.class_weight = class_weight
+
+    # -- hooks ---------------------------------------------------------------
+
+    def _link(self):
+        return "sigmoid" if len(self.classes_) == 2 else "softmax"
+
+    def _init_targets(self, y, sample_weight, classes):
+        check_classification_targets(y)
+        self.classes_ = np.unique(y) if classes is None else np.unique(classes)
+        present = np.unique(y[sample_weight > 0])
+        if classes is None and len(present) < 2:
+            raise ValueError(
+                f"{type(self).__name__} needs samples of at least 2 classes with "
+                f"positive weight, but the data contains only one class: "
+                f"{present[0] if len(present) else None!r}."
+            )
+        if len(self.classes_) < 2:
+            raise ValueError(
+                f"{type(self).__name__} needs at least 2 classes; got "
+                f"classes={self.classes_!r}."
+            )
+
+    def _encode_targets(self, y, sample_weight, partial):
+        check_classification_targets(y)
+        idx = np.searchsorted(self.classes_, y)
+        idx = np.clip(idx, 0, len(self.classes_) - 1)
+        unknown = self.classes_[idx] != y
+        if np.any(unknown):
+            raise ValueError(
+                f"y contains labels not in classes_={self.classes_!r}: "
+                f"{np.unique(y[unknown])!r}."
+            )
+        if self.class_weight is not None:
+            if partial and self.class_weight == "balanced":
+                raise ValueError(
+                    "class_weight='balanced' is not supported by partial_fit "
+                    "(the class frequencies of a stream are unknown); pass a dict."
+                )
+            weights = compute_class_weight(self.class_weight, classes=self.classes_, y=y)
+            sample_weight = sample_weight * weights[idx].astype(sample_weight.dtype)
+        if len(self.classes_) == 2:
+            Y = (idx == 1).astype(np.float64)[:, None]
+        else:
+            Y = np.zeros((len(y), len(self.classes_)))
+            Y[np.arange(len(y)), idx] = 1.0
+        return Y, sample_weight
+
+    def _get_packed_params(self):
+        return np.hstack([self.coef_, self.intercept_[:, None]])
+
+    def _set_packed_params(self, W):
+        self.coef_ = np.ascontiguousarray(W[:, :-1])
+        self.intercept_ = W[:, -1].copy()
+
+    def _validation_score(self, W, X, Y, sample_weight):
+        raw = linear_scores(X, W)
+        if Y.shape[1] == 1:
+            correct = (raw[:, 0] > 0) == (Y[:, 0] > 0.5)
+        else:
+            correct = raw.argmax(axis=1) == Y.argmax(axis=1)
+        return float(np.average(correct, weights=sample_weight))
+
+    def _split_validation(self, y, rng):
+        from sklearn.model_selection import StratifiedShuffleSplit
+
+        splitter = StratifiedShuffleSplit(
+            n_splits=1, test_size=self.validation_fraction, random_state=rng
+        )
+        return next(splitter.split(np.zeros((len(y), 1)), y))
+
+    # -- public API ----------------------------------------------------------
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None, coef_init=None, intercept_init=None):
+        """Fit the model by gradient descent.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.  Sparse CSR/CSC input is used as it is.
+        y : array-like of shape (n_samples,)
+            Class labels (any hashable values).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights; an integer weight acts like repeating the row.
+        coef_init : array-like of shape (n_classes, n_features), default=None
+            Starting weights (shape (n_features,) or (1, n_features) for two
+            classes).  Default: zeros, or the current ``coef_`` with
+            ``warm_start=True``.
+        intercept_init : array-like of shape (n_classes,), default=None
+            Starting biases.  Default: the classes' log-odds, or the current
+            ``intercept_`` with ``warm_start=True``.
+
+        Returns
+        -------
+        self : GDLogisticRegression
+            The fitted estimator.
+        """
+        return self._fit(
+            X, y, sample_weight=sample_weight, coef_init=coef_init,
+            intercept_init=intercept_init,
+        )
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """One epoch of gradient descent on the given batch.
+
+        The first call starts from zeros (intercept at the batch's log-odds)
+        and needs ``classes``; later calls continue from the current state.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            A batch of training data.
+        y : array-like of shape (n_samples,)
+            Its labels.
+        classes : array-like of shape (n_classes,), default=None
+            All the classes the stream will contain; required on the first
+            call, ignored afterwards.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights.
+
+        Returns
+        -------
+        self : GDLogisticRegression
+            The updated estimator.
+        """
+        first = _check_partial_fit_first_call(self, classes)
+        return self._fit(
+            X, y, sample_weight=sample_weight,
+            classes=classes if first else None, partial=True,
+        )
+
+    def predict_proba(self, X):
+        """Probability of each class.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            ``[1 - s, s]`` with ``s = sigma(decision_function(X))`` for two
+            classes, the softmax of the decision function for more.
+        """
+        check_is_fitted(self)
+        scores = self.decision_function(X)
+        if scores.ndim == 1:
+            s = expit(scores)
+            return np.column_stack([1 - s, s])
+        return softmax(scores, axis=1)
+
+    def predict_log_proba(self, X):
+        """Logarithm of the class probabilities, computed without underflow.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            Log-probability of each class.
+        """
+        check_is_fitted(self)
+        scores = self.decision_function(X)
+        if scores.ndim == 1:
+            return np.column_stack([log_expit(-scores), log_expit(scores)])
+        return scores - logsumexp(scores, axis=1, keepdims=True)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = True
+        return tags

@@ -1,0 +1,148 @@
+"""The training objective of a linear model with a sigmoid or softmax output.
+
+For parameters packed as ``W = [coef | intercept]`` (shape
+``(n_outputs, n_features + 1)``), data ``X``, targets ``Y`` and sample weights
+``s``, the objective is scikit-learn's linear-model convention::
+
+    J(W) = sum_i s_i * loss(z_i, y_i) / sum_i s_i  +  alpha / 2 * ||coef||_F^2
+    z_i  = coef @ x_i + intercept
+
+(the intercept is not penalised).  With unit weights the first term is the
+mean loss, so the gradient with respect to ``coef`` is the lecture's
+``mean((y_hat - y) * x)`` for cross-entropy and
+``mean((y_hat - y) * y_hat * (1 - y_hat) * x)`` for the squared error.
+
+One evaluation costs one product ``X @ coef.T`` and, for the gradient, one
+``X.T @ G``; sparse ``X`` stays sparse and float32 stays float32.
+"""
+
+import numpy as np
+from sklearn.utils.extmath import safe_sparse_dot
+
+
+def linear_scores(X, W):
+    """Raw scores ``X @ coef.T + intercept`` for packed ``W = [coef | intercept]``."""
+    return safe_sparse_dot(X, W[:, :-1].T, dense_output=True) + W[:, -1]
+
+
+class LinearObjective:
+    """Objective and gradient of ``loss(X @ coef.T + intercept, Y)`` plus L2.
+
+    Parameters
+    ----------
+    loss : loss object from :mod:`sklearn_sigmoid._loss`
+    X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+    Y : ndarray of shape (n_samples, n_outputs)
+        Targets in the loss's encoding (values in [0, 1], one-hot for softmax).
+    sample_weight : ndarray of shape (n_samples,)
+        Non-negative, with a positive sum.
+    alpha : float
+        L2 strength on ``coef``.
+    fit_intercept : bool
+        If False the intercept column of ``W`` is held at its value (0).
+    """
+
+    def __init__(self, loss, X, Y, sample_weight, alpha, fit_intercept):
+        self.loss = loss
+        self.X = X
+        self.Y = Y
+        self.sample_weight = sample_weight
+        self.weights = sample_weight / sample_weight.sum()
+        self.alpha = alpha
+        self.fit_intercept = fit_intercept
+
+    @property
+    def n_samples(self):
+        return self.X.shape[0]
+
+    def subset(self, rows):
+        """The same objective on a subset of the rows (a mini-batch)."""
+        return LinearObjective(
+            self.loss,
+            self.X[rows],
+            self.Y[rows],
+            self.sample_weight[rows],
+            self.alpha,
+            self.fit_intercept,
+        )
+
+    def raw(self, W):
+        """Raw scores ``X @ coef.T + intercept``, shape (n_samples, n_outputs)."""
+        return linear_scores(self.X, W)
+
+    def _penalty(self, W):
+        coef = W[:, :-1]
+        return 0.5 * self.alpha * float(np.vdot(coef, coef)) if self.alpha else 0.0
+
+    def value(self, W, raw=None):
+        """Objective at ``W`` (``raw`` may be passed if already computed)."""
+        if raw is None:
+            raw = self.raw(W)
+        return float(self.weights @ self.loss.loss(raw, self.Y)) + self._penalty(W)
+
+    def value_grad(self, W, raw=None):
+        """Objective and its gradient at ``W``, from one pair of passes over X."""
+        if raw is None:
+            raw = self.raw(W)
+        loss, G = self.loss.loss_gradient(raw, self.Y)
+        value = float(self.weights @ loss) + self._penalty(W)
+        G *= self.weights[:, None]
+        grad = np.empty_like(W)
+        # (X.T @ G).T: for CSR X, X.T is CSC and the product needs no copy of X.
+        grad[:, :-1] = safe_sparse_dot(self.X.T, G, dense_output=True).T
+        if self.alpha:
+            grad[:, :-1] += self.alpha * W[:, :-1]
+        grad[:, -1] = G.sum(axis=0) if self.fit_intercept else 0.0
+        return value, grad
+
+    def _hessian_bound_operator(self, v):
+        """``A.T @ diag(weights) @ A @ v`` with ``A = [X, 1]`` (or ``X``)."""
+        u = safe_sparse_dot(self.X, v[:-1], dense_output=True)
+        if self.fit_intercept:
+            u = u + v[-1]
+        u = u * self.weights
+        out = np.empty_like(v)
+        out[:-1] = safe_sparse_dot(self.X.T, u, dense_output=True)
+        out[-1] = u.sum() if self.fit_intercept else 0.0
+        return out
+
+    def lipschitz(self, n_power_iter=30):
+        """Upper estimate of the gradient's Lipschitz constant.
+
+        ``L = curvature * lambda_max(A.T diag(weights) A) + alpha``, with the
+        largest eigenvalue from power iteration (deterministic start).  A step
+        ``1 / L`` then decreases the objective at every iteration.
+        """
+        n_features = self.X.shape[1]
+        v = np.random.RandomState(0).uniform(0.5, 1.5, n_features + 1)
+        if not self.fit_intercept:
+            v[-1] = 0.0
+        v /= np.linalg.norm(v)
+        lam = 0.0
+        with np.errstate(over="ignore", invalid="ignore"):
+            for _ in range(n_power_iter):
+                w = self._hessian_bound_operator(v)
+                lam_new = float(np.linalg.norm(w))
+                if not np.isfinite(lam_new) or lam_new == 0.0:
+                    lam = lam_new
+                    break
+                v = w / lam_new
+                converged = abs(lam_new - lam) <= 1e-6 * lam_new
+                lam = lam_new
+                if converged:
+                    break
+        if not np.isfinite(lam):
+            lam = np.finfo(np.float64).max / 4
+        # Power iteration approaches lambda_max from below: add a margin.
+        return self.loss.curvature * 1.05 * lam + self.alpha
+
+    def max_sample_lipschitz(self):
+        """Lipschitz bound valid for the objective restricted to any mini-batch."""
+        X = self.X
+        if hasattr(X, "multiply"):
+            sq_norms = np.asarray(X.multiply(X).sum(axis=1)).ravel()
+        else:
+            sq_norms = np.einsum("ij,ij->i", X, X)
+        positive = self.sample_weight > 0
+        top = float(sq_norms[positive].max()) + (1.0 if self.fit_intercept else 0.0)
+        return self.loss.curvature * top + self.alpha

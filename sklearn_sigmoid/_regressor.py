@@ -1,0 +1,377 @@
+"""One sigmoid neuron, ``y_hat = sigma(w.x + b)``, trained by gradient descent."""
+
+import numpy as np
+from scipy.special import expit
+from sklearn.base import RegressorMixin, _fit_context
+from sklearn.metrics import r2_score
+from sklearn.utils._available_if import available_if
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ._base import BaseSigmoidGD
+from ._objective import linear_scores
+
+
+def _output_is_probability(estimator):
+    """``predict_proba`` exists when the fitted output is the activation itself."""
+    check_is_fitted(estimator, "target_range_")
+    return estimator.n_outputs_ == 1 and np.array_equal(
+        estimator.target_range_, [[0.0, 1.0]]
+    )
+
+
+class SigmoidNeuronRegressor(RegressorMixin, BaseSigmoidGD):
+    """One sigmoid neuron, ``y_hat = sigma(w.x + b)``, trained by gradient descent.
+
+    The lecture's neuron: a weighted sum of the inputs passed through the
+    logistic function, fitted by gradient descent on the half squared error
+    (or on the cross-entropy, for targets that are probabilities).
+    Multi-output targets get one neuron per output.
+
+    Parameters
+    ----------
+    loss : {'mse', 'cross_entropy', 'squared_error', 'log_loss'}, default='mse'
+        ``'mse'`` (alias ``'squared_error'``): ``(y_hat - y)**2 / 2``, whose
+        gradient is ``(y_hat - y) * y_hat * (1 - y_hat) * x``.
+        ``'cross_entropy'`` (alias ``'log_loss'``): ``-y log y_hat - (1 - y)
+        log(1 - y_hat)`` on targets scaled to [0, 1], whose gradient is
+        ``(y_hat - y) * x`` (the "fractional logit" model for proportions).
+
+    learning_rate : float or 'auto', default='auto'
+        The step ``eta`` of ``w <- w - eta * grad``.  With a float,
+        ``momentum=0`` and ``batch_size=None`` every epoch is exactly one such
+        step.  ``'auto'`` computes the step from the data (starting at
+        ``1 / L``, then Barzilai-Borwein steps accepted only when they
+        decrease the objective enough), so it never diverges.
+
+    max_iter : int, default=1000
+        Maximum number of epochs.
+
+    tol : float or None, default=1e-6
+        Stop when the objective (or validation score) has not improved by
+        ``tol`` for ``n_iter_no_change`` epochs; ``None`` runs ``max_iter``.
+
+    n_iter_no_change : int, default=5
+        Number of epochs without improvement before stopping.
+
+    alpha : float, default=1e-4
+        L2 penalty ``alpha / 2 * ||coef_||^2`` (intercept not penalised).
+
+    fit_intercept : bool, default=True
+        Whether to learn the bias ``b``.
+
+    batch_size : int or None, default=None
+        ``None``: full-batch gradient descent; an int: mini-batch SGD.
+
+    momentum : float in [0, 1), default=0.0
+        Heavy-ball momentum; 0 is the plain update rule.
+
+    shuffle : bool, default=True
+        Whether to shuffle the rows at every epoch (mini-batch mode only).
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds the shuffling and the early-stopping split.
+
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the data, stop when its R^2 stops
+        improving and keep the parameters of the best epoch.
+
+    validation_fraction : float in (0, 1), default=0.1
+        Share of the data held out when ``early_stopping=True``.
+
+    warm_start : bool, default=False
+        Start the next ``fit`` from the current parameters.
+
+    verbose : int, default=0
+        Print the objective after every epoch when > 0.
+
+    target_range : 'auto' or (low, high), default='auto'
+        How targets map onto the neuron's output range (0, 1).  ``'auto'``:
+        an output whose training targets lie inside [0, 1] is used as it is,
+        so ``predict`` returns the neuron's activation; any other output is
+        mapped from its training range ``[min(y), max(y)]`` (rows with
+        positive weight) onto [0, 1], and predictions are mapped back, so they
+        always lie inside the training range.  ``(low, high)`` fixes the
+        mapping ``(y - low) / (high - low)``; targets outside it are an
+        error.  ``(0, 1)`` declares the targets to be probabilities or
+        proportions.
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (n_features,) or (n_outputs, n_features)
+        Weights ``w``.
+
+    intercept_ : ndarray of shape (1,) or (n_outputs,)
+        Biases ``b``.
+
+    target_range_ : ndarray of shape (n_outputs, 2)
+        The ``[low, high]`` mapped onto [0, 1] for each output.
+
+    n_outputs_ : int
+        Number of outputs (neurons).
+
+    n_iter_ : int
+        Number of epochs run.
+
+    loss_curve_ : list of float
+        Training objective (on the [0, 1] scale) after each epoch.
+
+    validation_scores_ : list of float or None
+        Validation R^2 after each epoch, with ``early_stopping=True``.
+
+    best_validation_score_ : float or None
+        Best of ``validation_scores_``.
+
+    n_features_in_ : int
+        Number of features seen during fit.
+
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when ``X`` has string column names.
+
+    See Also
+    --------
+    GDLogisticRegression : The same neuron as a classifier.
+    sklearn.linear_model.SGDRegressor : Linear regression trained by SGD.
+
+    Notes
+    -----
+    With ``t_i`` the targets mapped onto [0, 1] and ``s_i`` the sample
+    weights, the objective is::
+
+        sum_i s_i * loss(sigma(coef_ @ x_i + intercept_), t_i) / sum_i s_i
+            + alpha / 2 * ||coef_||^2
+
+    Descent starts at ``coef = 0`` with ``sigma(intercept)`` equal to the
+    mean target.  The squared-error loss is not convex in ``(w, b)``: where
+    the sigmoid saturates its gradient is nearly zero (the flat regions of
+    the lecture's loss surface).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_sigmoid import SigmoidNeuronRegressor
+    >>> X = np.linspace(-3, 3, 50).reshape(-1, 1)
+    >>> y = 1 / (1 + np.exp(-(2 * X.ravel() - 1)))
+    >>> reg = SigmoidNeuronRegressor(alpha=0, tol=1e-10).fit(X, y)
+    >>> np.round(reg.coef_, 2), np.round(reg.intercept_, 2)
+    (array([2.]), array([-1.]))
+    """
+
+    _parameter_constraints: dict = {
+        **BaseSigmoidGD._parameter_constraints,
+        "target_range": [StrOptions({"auto"}), tuple, list],
+    }
+
+    _multi_output = True
+    _y_numeric = True
+
+    def __init__(
+        self,
+        *,
+        loss="mse",
+        learning_rate="auto",
+        max_iter=1000,
+        tol=1e-6,
+        n_iter_no_change=5,
+        alpha=1e-4,
+        fit_intercept=True,
+        batch_size=None,
+        momentum=0.0,
+        shuffle=True,
+        random_state=None,
+        early_stopping=False,
+        validation_fraction=0.1,
+        warm_start=False,
+        verbose=0,
+        target_range="auto",
+    ):
+        super().__init__(
+            loss=loss,
+            learning_rate=learning_rate,
+            max_iter=max_iter,
+            tol=tol,
+            n_iter_no_change=n_iter_no_change,
+            alpha=alpha,
+            fit_intercept=fit_intercept,
+            batch_size=batch_size,
+            momentum=momentum,
+            shuffle=shuffle,
+            random_state=random_state,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            warm_start=warm_start,
+            verbose=verbose,
+        )
+        self.target_range = target_range
+
+    # -- hooks ---------------------------------------------------------------
+
+    def _link(self):
+        return "sigmoid"
+
+    def _init_targets(self, y, sample_weight, classes):
+        Y = y.reshape(len(y), -1)
+        self._y_2d = y.ndim == 2
+        self.n_outputs_ = Y.shape[1]
+        if isinstance(self.target_range, str):  # 'auto'
+            rows = Y[sample_weight > 0] if np.any(sample_weight > 0) else Y
+            low, high = rows.min(axis=0), rows.max(axis=0)
+            inside = (low >= 0) & (high <= 1)
+            constant = high == low
+            low = np.where(inside, 0.0, np.where(constant, low - 0.5, low))
+            high = np.where(inside, 1.0, np.where(constant, high + 0.5, high))
+        else:
+            if len(self.target_range) != 2:
+                raise ValueError(
+                    f"target_range must be 'auto' or a pair (low, high); got "
+                    f"{self.target_range!r}."
+                )
+            low, high = (float(v) for v in self.target_range)
+            if not (np.isfinite(low) and np.isfinite(high) and low < high):
+                raise ValueError(
+                    f"target_range=(low, high) needs finite low < high; got "
+                    f"{self.target_range!r}."
+                )
+            low = np.full(self.n_outputs_, low)
+            high = np.full(self.n_outputs_, high)
+        self.target_range_ = np.column_stack([low, high]).astype(np.float64)
+
+    def _encode_targets(self, y, sample_weight, partial):
+        Y = y.reshape(len(y), -1)
+        if Y.shape[1] != self.n_outputs_:
+            raise ValueError(
+                f"y has {Y.shape[1]} outputs, but {type(self).__name__} was "
+                f"fitted with {self.n_outputs_}."
+            )
+        low, high = self.target_range_[:, 0], self.target_range_[:, 1]
+        outside = (Y < low) | (Y > high)
+        if np.any(outside):
+            hint = (
+                " The range was learnt from the first batch; pass "
+                "target_range=(low, high) to fix it for a stream."
+                if partial
+                else ""
+            )
+            raise ValueError(
+                f"y has values outside target_range {self.target_range_.tolist()}: "
+                f"min {Y.min()!r}, max {Y.max()!r}.{hint}"
+            )
+        return (Y - low) / (high - low), sample_weight
+
+    def _get_packed_params(self):
+        coef = self.coef_.reshape(self.n_outputs_, -1)
+        return np.hstack([coef, self.intercept_[:, None]])
+
+    def _set_packed_params(self, W):
+        self.coef_ = np.ascontiguousarray(W[:, :-1])
+        if not self._y_2d:
+            self.coef_ = self.coef_.ravel()
+        self.intercept_ = W[:, -1].copy()
+
+    def _validation_score(self, W, X, Y, sample_weight):
+        return r2_score(Y, expit(linear_scores(X, W)), sample_weight=sample_weight)
+
+    # -- public API ----------------------------------------------------------
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None, coef_init=None, intercept_init=None):
+        """Fit the neuron by gradient descent.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.  Sparse CSR/CSC input is used as it is.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets (see ``target_range`` for how they map onto (0, 1)).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights; an integer weight acts like repeating the row.
+        coef_init : array-like of shape (n_features,) or (n_outputs, n_features), \
+                default=None
+            Starting weights; default zeros (or the current ``coef_`` with
+            ``warm_start=True``).
+        intercept_init : float or array-like of shape (n_outputs,), default=None
+            Starting biases; default ``logit(mean target)`` (or the current
+            ``intercept_`` with ``warm_start=True``).
+
+        Returns
+        -------
+        self : SigmoidNeuronRegressor
+            The fitted estimator.
+        """
+        return self._fit(
+            X, y, sample_weight=sample_weight, coef_init=coef_init,
+            intercept_init=intercept_init,
+        )
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, sample_weight=None):
+        """One epoch of gradient descent on the given batch.
+
+        The first call fixes ``target_range_`` (from the batch when
+        ``target_range='auto'``); later batches must lie inside it.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            A batch of training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Its targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights.
+
+        Returns
+        -------
+        self : SigmoidNeuronRegressor
+            The updated estimator.
+        """
+        return self._fit(X, y, sample_weight=sample_weight, partial=True)
+
+    def _activation(self, X):
+        check_is_fitted(self)
+        X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False)
+        W = self._get_packed_params()
+        return expit(linear_scores(X, W))
+
+    def predict(self, X):
+        """Predict with the neuron, mapped back to the target range.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            ``low + (high - low) * sigma(X @ coef_.T + intercept_)``; with
+            targets in [0, 1] simply the activation.
+        """
+        s = self._activation(X)
+        low, high = self.target_range_[:, 0], self.target_range_[:, 1]
+        y = low + (high - low) * s
+        return y if self._y_2d else y.ravel()
+
+    @available_if(_output_is_probability)
+    def predict_proba(self, X):
+        """Activation as a probability, ``[1 - s, s]``.
+
+        Available when the fitted output is a probability: one output whose
+        targets were used as they are (``target_range_`` is ``[0, 1]``).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, 2)
+            ``1 - s`` and ``s``, with ``s`` the neuron's activation.
+        """
+        s = self._activation(X).ravel()
+        return np.column_stack([1 - s, s])
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags

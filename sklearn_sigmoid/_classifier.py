@@ -348,9 +348,8 @@ class GDLogisticRegression(LinearClassifierMixin, BaseSigmoidGD):
         """
         check_is_fitted(self)
         scores = self.decision_function(X)
-        if scores.ndim == 1:
-            s = expit(scores)
-            return np.column_stack([1 - s, s])
+        if scores.ndim == 1:  # sigma(-z) = 1 - sigma(z), keeping its digits
+            return np.column_stack([expit(-scores), expit(scores)])
         return softmax(scores, axis=1)
 
     def predict_log_proba(self, X):

@@ -244,7 +244,8 @@ class SigmoidNeuronRegressor(RegressorMixin, BaseSigmoidGD):
                 f"fitted with {self.n_outputs_}."
             )
         low, high = self.target_range_[:, 0], self.target_range_[:, 1]
-        outside = (Y < low) | (Y > high)
+        # Rows of zero weight do not count (and are clipped into the range).
+        outside = ((Y < low) | (Y > high)) & (sample_weight > 0)[:, None]
         if np.any(outside):
             hint = (
                 " The range was learnt from the first batch; pass "
@@ -254,9 +255,10 @@ class SigmoidNeuronRegressor(RegressorMixin, BaseSigmoidGD):
             )
             raise ValueError(
                 f"y has values outside target_range {self.target_range_.tolist()}: "
-                f"min {Y.min()!r}, max {Y.max()!r}.{hint}"
+                f"min {Y[outside.any(axis=1)].min()}, "
+                f"max {Y[outside.any(axis=1)].max()}.{hint}"
             )
-        return (Y - low) / (high - low), sample_weight
+        return np.clip((Y - low) / (high - low), 0.0, 1.0), sample_weight
 
     def _get_packed_params(self):
         coef = self.coef_.reshape(self.n_outputs_, -1)
@@ -326,11 +328,10 @@ class SigmoidNeuronRegressor(RegressorMixin, BaseSigmoidGD):
         """
         return self._fit(X, y, sample_weight=sample_weight, partial=True)
 
-    def _activation(self, X):
+    def _raw(self, X):
         check_is_fitted(self)
         X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False)
-        W = self._get_packed_params()
-        return expit(linear_scores(X, W))
+        return linear_scores(X, self._get_packed_params())
 
     def predict(self, X):
         """Predict with the neuron, mapped back to the target range.
@@ -346,7 +347,7 @@ class SigmoidNeuronRegressor(RegressorMixin, BaseSigmoidGD):
             ``low + (high - low) * sigma(X @ coef_.T + intercept_)``; with
             targets in [0, 1] simply the activation.
         """
-        s = self._activation(X)
+        s = expit(self._raw(X))
         low, high = self.target_range_[:, 0], self.target_range_[:, 1]
         y = low + (high - low) * s
         return y if self._y_2d else y.ravel()
@@ -368,8 +369,8 @@ class SigmoidNeuronRegressor(RegressorMixin, BaseSigmoidGD):
         proba : ndarray of shape (n_samples, 2)
             ``1 - s`` and ``s``, with ``s`` the neuron's activation.
         """
-        s = self._activation(X).ravel()
-        return np.column_stack([1 - s, s])
+        z = self._raw(X).ravel()
+        return np.column_stack([expit(-z), expit(z)])
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -1,0 +1,130 @@
+"""The pointwise losses: closed forms, finite differences and stability."""
+
+import warnings
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+from sklearn.metrics import log_loss
+
+from sklearn_sigmoid import sigmoid, sigmoid_derivative
+from sklearn_sigmoid._loss import LOSS_ALIASES, get_loss
+
+LOSSES = [
+    ("sigmoid", "mse"),
+    ("sigmoid", "cross_entropy"),
+    ("softmax", "mse"),
+    ("softmax", "cross_entropy"),
+]
+
+
+def _targets(link, n, k, rng):
+    if link == "softmax":
+        return np.eye(k)[rng.randint(k, size=n)]
+    return rng.uniform(size=(n, k))  # soft targets in [0, 1]
+
+
+def test_sigmoid_and_its_derivative_closed_forms():
+    z = np.linspace(-30, 30, 601)
+    s = 1 / (1 + np.exp(-z))
+    assert_allclose(sigmoid(z), s, rtol=1e-12)
+    # s (1 - s), written with exp(-|z|) so that the reference keeps its digits
+    e = np.exp(-np.abs(z))
+    assert_allclose(sigmoid_derivative(z), e / (1 + e) ** 2, rtol=1e-12)
+    small = np.abs(z) < 5
+    assert_allclose(sigmoid_derivative(z)[small], (s * (1 - s))[small], rtol=1e-12)
+    h = 1e-6
+    numeric = (sigmoid(z + h) - sigmoid(z - h)) / (2 * h)
+    assert_allclose(sigmoid_derivative(z), numeric, rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("link, name", LOSSES)
+def test_gradient_matches_finite_differences(link, name):
+    rng = np.random.RandomState(0)
+    k = 1 if link == "sigmoid" else 4
+    raw = rng.normal(scale=3, size=(20, k))
+    Y = _targets(link, 20, k, rng)
+    loss = get_loss(name, link)
+    value, grad = loss.loss_gradient(raw, Y)
+    assert_allclose(value, loss.loss(raw, Y))
+    h = 1e-6
+    numeric = np.empty_like(raw)
+    for j in range(k):
+        step = np.zeros(k)
+        step[j] = h
+        numeric[:, j] = (loss.loss(raw + step, Y) - loss.loss(raw - step, Y)) / (2 * h)
+    assert_allclose(grad, numeric, rtol=1e-5, atol=1e-9)
+
+
+def test_lecture_gradients_closed_forms():
+    rng = np.random.RandomState(1)
+    z = rng.normal(size=(50, 1))
+    y = rng.uniform(size=(50, 1))
+    s = 1 / (1 + np.exp(-z))
+    _, g_mse = get_loss("mse", "sigmoid").loss_gradient(z, y)
+    _, g_ce = get_loss("cross_entropy", "sigmoid").loss_gradient(z, y)
+    assert_allclose(g_mse, (s - y) * s * (1 - s))
+    assert_allclose(g_ce, s - y)
+
+
+def test_cross_entropy_equals_sklearn_log_loss():
+    rng = np.random.RandomState(2)
+    raw = rng.normal(size=(30, 3))
+    labels = rng.randint(3, size=30)
+    loss = get_loss("log_loss", "softmax")
+    p = loss.activation(raw)
+    assert_allclose(loss.loss(raw, np.eye(3)[labels]).mean(), log_loss(labels, p))
+    raw1 = raw[:, :1]
+    loss1 = get_loss("cross_entropy", "sigmoid")
+    p1 = loss1.activation(raw1).ravel()
+    assert_allclose(
+        loss1.loss(raw1, (labels == 1)[:, None].astype(float)).mean(),
+        log_loss(labels == 1, p1),
+    )
+
+
+@pytest.mark.parametrize("link, name", LOSSES)
+def test_curvature_bounds_the_second_derivative(link, name):
+    # The Lipschitz constant (and so the safe step) rests on this bound.
+    rng = np.random.RandomState(3)
+    loss = get_loss(name, link)
+    k = 1 if link == "sigmoid" else 3
+    h = 1e-4
+    worst = 0.0
+    for _ in range(300):
+        raw = rng.normal(scale=rng.choice([0.5, 2.0, 5.0]), size=(1, k))
+        Y = _targets(link, 1, k, rng)
+        H = np.empty((k, k))
+        for j in range(k):
+            step = np.zeros(k)
+            step[j] = h
+            H[:, j] = (
+                loss.loss_gradient(raw + step, Y)[1] - loss.loss_gradient(raw - step, Y)[1]
+            )[0] / (2 * h)
+        worst = max(worst, np.abs(np.linalg.eigvalsh((H + H.T) / 2)).max())
+    assert worst <= loss.curvature
+
+
+@pytest.mark.parametrize("link, name", LOSSES)
+def test_extreme_raw_scores_are_finite_and_silent(link, name):
+    k = 1 if link == "sigmoid" else 3
+    raw = np.array([[1e4] * k, [-1e4] * k, [1e300] * k, [-1e300] * k])
+    raw[:, 0] *= -1
+    Y = np.zeros_like(raw)
+    Y[:, 0] = 1.0
+    loss = get_loss(name, link)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        value, grad = loss.loss_gradient(raw, Y)
+        act = loss.activation(raw)
+    assert np.all(np.isfinite(value)) and np.all(np.isfinite(grad))
+    assert np.all(np.isfinite(act))
+    if name == "cross_entropy":
+        # A confidently wrong prediction costs about |z|, as it should.
+        assert 1e4 <= value[0] <= 2e4 + 1
+
+
+def test_aliases():
+    assert LOSS_ALIASES["squared_error"] == "mse"
+    assert LOSS_ALIASES["log_loss"] == "cross_entropy"
+    assert type(get_loss("squared_error", "sigmoid")) is type(get_loss("mse", "sigmoid"))

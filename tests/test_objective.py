@@ -1,0 +1,137 @@
+"""The objective: value, gradient (finite differences) and Lipschitz bound."""
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from numpy.testing import assert_allclose
+
+from sklearn_sigmoid._loss import get_loss
+from sklearn_sigmoid._objective import LinearObjective
+
+CASES = [  # (link, n_outputs)
+    ("sigmoid", 1),  # binary classifier / single-output regressor
+    ("sigmoid", 3),  # multi-output regressor
+    ("softmax", 4),  # multiclass classifier
+]
+
+
+def _problem(link, k, *, sparse=False, seed=0):
+    rng = np.random.RandomState(seed)
+    n, d = 40, 6
+    X = rng.normal(size=(n, d))
+    X[rng.uniform(size=X.shape) < 0.4] = 0.0
+    if link == "softmax":
+        Y = np.eye(k)[rng.randint(k, size=n)]
+    else:
+        Y = rng.uniform(size=(n, k))
+    sw = rng.randint(0, 4, size=n).astype(float)
+    W = rng.normal(size=(k, d + 1))
+    return (sp.csr_matrix(X) if sparse else X), Y, sw, W
+
+
+@pytest.mark.parametrize("link, k", CASES)
+@pytest.mark.parametrize("name", ["mse", "cross_entropy"])
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_gradient_matches_finite_differences(link, k, name, sparse, fit_intercept):
+    X, Y, sw, W = _problem(link, k, sparse=sparse)
+    if not fit_intercept:
+        W[:, -1] = 0.0
+    obj = LinearObjective(get_loss(name, link), X, Y, sw, 0.3, fit_intercept)
+    value, grad = obj.value_grad(W)
+    assert value == pytest.approx(obj.value(W))
+    h = 1e-6
+    numeric = np.zeros_like(W)
+    for idx in np.ndindex(*W.shape):
+        if idx[1] == W.shape[1] - 1 and not fit_intercept:
+            continue
+        E = np.zeros_like(W)
+        E[idx] = h
+        numeric[idx] = (obj.value(W + E) - obj.value(W - E)) / (2 * h)
+    assert_allclose(grad, numeric, rtol=1e-5, atol=1e-8)
+
+
+def test_value_is_weighted_mean_loss_plus_l2():
+    X, Y, sw, W = _problem("sigmoid", 1)
+    loss = get_loss("cross_entropy", "sigmoid")
+    obj = LinearObjective(loss, X, Y, sw, 0.5, True)
+    raw = X @ W[:, :-1].T + W[:, -1]
+    expected = np.sum(sw * loss.loss(raw, Y)) / sw.sum() + 0.25 * np.sum(W[:, :-1] ** 2)
+    assert obj.value(W) == pytest.approx(expected)
+
+
+def test_integer_weights_equal_repeated_rows():
+    X, Y, sw, W = _problem("softmax", 4)
+    loss = get_loss("cross_entropy", "softmax")
+    weighted = LinearObjective(loss, X, Y, sw, 0.1, True)
+    rows = np.repeat(np.arange(len(sw)), sw.astype(int))
+    repeated = LinearObjective(loss, X[rows], Y[rows], np.ones(len(rows)), 0.1, True)
+    v1, g1 = weighted.value_grad(W)
+    v2, g2 = repeated.value_grad(W)
+    assert v1 == pytest.approx(v2)
+    assert_allclose(g1, g2, atol=1e-12)
+
+
+def test_lecture_gradient_of_the_mean_squared_error():
+    # One input, no weights: dJ/dw = mean((s - y) s (1 - s) x).
+    rng = np.random.RandomState(4)
+    x = rng.normal(size=(25, 1))
+    y = rng.uniform(size=(25, 1))
+    w, b = 0.7, -0.3
+    obj = LinearObjective(get_loss("mse", "sigmoid"), x, y, np.ones(25), 0.0, True)
+    _, grad = obj.value_grad(np.array([[w, b]]))
+    s = 1 / (1 + np.exp(-(w * x + b)))
+    assert grad[0, 0] == pytest.approx(np.mean((s - y) * s * (1 - s) * x))
+    assert grad[0, 1] == pytest.approx(np.mean((s - y) * s * (1 - s)))
+
+
+@pytest.mark.parametrize("link, k", CASES)
+@pytest.mark.parametrize("name", ["mse", "cross_entropy"])
+def test_lipschitz_bounds_the_hessian(link, k, name):
+    # Largest Hessian eigenvalue (by finite differences of the gradient) at
+    # random points never exceeds the bound used for the safe step.
+    X, Y, sw, _ = _problem(link, k)
+    obj = LinearObjective(get_loss(name, link), X, Y, sw, 0.01, True)
+    L = obj.lipschitz()
+    rng = np.random.RandomState(5)
+    size = k * (X.shape[1] + 1)
+    h = 1e-5
+    for _ in range(5):
+        W = rng.normal(scale=0.5, size=(k, X.shape[1] + 1))
+        H = np.empty((size, size))
+        for j in range(size):
+            E = np.zeros(size)
+            E[j] = h
+            E = E.reshape(W.shape)
+            H[:, j] = ((obj.value_grad(W + E)[1] - obj.value_grad(W - E)[1]) / (2 * h)).ravel()
+        assert np.abs(np.linalg.eigvalsh((H + H.T) / 2)).max() <= L
+
+
+@pytest.mark.parametrize("batch", [[0], [3, 7], [1, 2, 5, 8, 13]])
+def test_mini_batch_bound_covers_every_batch(batch):
+    X, Y, sw, _ = _problem("softmax", 4)
+    sw[:] = 1.0
+    obj = LinearObjective(get_loss("cross_entropy", "softmax"), X, Y, sw, 0.01, True)
+    # The batch's own bound carries the power-iteration margin of 5%.
+    assert obj.subset(batch).lipschitz() <= 1.05 * obj.max_sample_lipschitz()
+
+
+def test_lipschitz_of_cross_entropy_is_tight_for_the_data_term():
+    # For the binary cross-entropy, curvature 1/4 times the top eigenvalue of
+    # the weighted Gram matrix: check against a dense eigen-solver.
+    X, Y, sw, _ = _problem("sigmoid", 1)
+    obj = LinearObjective(get_loss("cross_entropy", "sigmoid"), X, Y, sw, 0.0, True)
+    A = np.hstack([X, np.ones((X.shape[0], 1))])
+    gram = A.T @ (A * (sw / sw.sum())[:, None])
+    top = np.linalg.eigvalsh(gram).max()
+    assert 0.25 * top <= obj.lipschitz() <= 0.25 * top * 1.06
+
+
+def test_float32_stays_float32():
+    X, Y, sw, W = _problem("softmax", 4)
+    obj = LinearObjective(
+        get_loss("cross_entropy", "softmax"),
+        X.astype(np.float32), Y.astype(np.float32), sw.astype(np.float32), 0.1, True,
+    )
+    _, grad = obj.value_grad(W.astype(np.float32))
+    assert grad.dtype == np.float32

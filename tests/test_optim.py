@@ -1,0 +1,151 @@
+"""Update rules, step sizes, stopping and divergence."""
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+from sklearn.datasets import load_breast_cancer, make_classification
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.preprocessing import StandardScaler
+
+from sklearn_sigmoid import DivergenceError, GDLogisticRegression, SigmoidNeuronRegressor
+from sklearn_sigmoid._loss import get_loss
+from sklearn_sigmoid._objective import LinearObjective
+from sklearn_sigmoid._optim import (
+    FixedStep,
+    SpectralStep,
+    StoppingRule,
+    make_stepper,
+    run_epochs,
+)
+
+
+@pytest.fixture(scope="module")
+def cancer():
+    X, y = load_breast_cancer(return_X_y=True)
+    return StandardScaler().fit_transform(X), y
+
+
+def _objective(X, y, alpha=1e-3, loss="cross_entropy"):
+    Y = y.reshape(-1, 1).astype(float)
+    return LinearObjective(get_loss(loss, "sigmoid"), X, Y, np.ones(len(y)), alpha, True)
+
+
+def test_stopping_rule_counts_epochs_without_improvement():
+    rule = StoppingRule(tol=0.1, n_iter_no_change=3)
+    assert not rule.update(10.0)
+    assert not rule.update(9.0)  # improved by 1
+    assert not rule.update(8.95)  # < tol: 1
+    assert not rule.update(8.92)  # 2
+    assert not rule.update(8.5)  # improved on best 8.92 by 0.42: reset
+    assert not rule.update(8.6)  # 1
+    assert not rule.update(8.45)  # 2 (8.45 > 8.5 - 0.1)
+    assert rule.update(8.44)  # 3
+    never = StoppingRule(tol=None, n_iter_no_change=1)
+    assert not any(never.update(1.0) for _ in range(10))
+
+
+def test_fixed_step_is_the_lecture_rule(cancer):
+    X, y = cancer
+    obj = _objective(X, y)
+    W0 = np.zeros((1, X.shape[1] + 1))
+    stepper = FixedStep(obj, W0.copy(), 0.5, 0.0)
+    W = W0.copy()
+    for _ in range(5):
+        W = W - 0.5 * obj.value_grad(W)[1]
+        stepper.epoch()
+    assert_allclose(stepper.W, W, rtol=1e-12)
+
+
+def test_heavy_ball_momentum(cancer):
+    X, y = cancer
+    obj = _objective(X, y)
+    W = np.zeros((1, X.shape[1] + 1))
+    V = np.zeros_like(W)
+    stepper = FixedStep(obj, W.copy(), 0.1, 0.9)
+    for _ in range(5):
+        V = 0.9 * V - 0.1 * obj.value_grad(W)[1]
+        W = W + V
+        stepper.epoch()
+    assert_allclose(stepper.W, W, rtol=1e-12)
+
+
+def test_spectral_steps_decrease_the_objective_every_epoch(cancer):
+    X, y = cancer
+    obj = _objective(X, y, alpha=1e-4)
+    W0 = np.zeros((1, X.shape[1] + 1))
+    stepper = SpectralStep(obj, W0, obj.lipschitz())
+    values = [stepper.value] + [stepper.epoch() for _ in range(100)]
+    assert np.all(np.diff(values) <= 0)
+    assert values[-1] < values[0]
+
+
+def test_auto_beats_the_safe_fixed_step(cancer):
+    # Spectral steps reach in 200 epochs what 1/L does not reach in 2000.
+    X, y = cancer
+    obj = _objective(X, y, alpha=1e-3)
+    W0 = np.zeros((1, X.shape[1] + 1))
+    auto = make_stepper(obj, W0, learning_rate="auto", momentum=0, batch_size=None,
+                        shuffle=False, rng=None)
+    run_epochs(auto, max_iter=200)
+    safe = FixedStep(obj, W0, 1 / obj.lipschitz(), 0.0)
+    run_epochs(safe, max_iter=2000)
+    assert auto.value < safe.value
+
+
+def test_divergence_raises_a_clear_error():
+    X, y = load_breast_cancer(return_X_y=True)  # raw, badly scaled features
+    clf = GDLogisticRegression(learning_rate=10.0, alpha=0.0)
+    with pytest.raises(DivergenceError, match="learning rate 10.0 is too large.*'auto'"):
+        clf.fit(X, y)
+    assert not hasattr(clf, "coef_")  # never a model with NaN coefficients
+    assert isinstance(DivergenceError("x"), ValueError)
+
+
+def test_divergence_with_l2_penalty_overflow():
+    X, y = make_classification(random_state=0)
+    with pytest.raises(DivergenceError):
+        GDLogisticRegression(learning_rate=1e6, alpha=10.0).fit(X, y)
+
+
+def test_convergence_warning_when_max_iter_ends_the_fit(cancer):
+    X, y = cancer
+    with pytest.warns(ConvergenceWarning, match="max_iter=3"):
+        GDLogisticRegression(max_iter=3).fit(X, y)
+    # tol=None asks for exactly max_iter epochs: no warning.
+    clf = GDLogisticRegression(max_iter=3, tol=None).fit(X, y)
+    assert clf.n_iter_ == 3
+
+
+def test_verbose_prints_one_line_per_epoch(cancer, capsys):
+    X, y = cancer
+    clf = GDLogisticRegression(max_iter=4, tol=None, verbose=1).fit(X, y)
+    lines = [line for line in capsys.readouterr().out.splitlines() if "Epoch" in line]
+    assert len(lines) == 4
+    assert f"{clf.loss_curve_[-1]:.6g}" in lines[-1]
+
+
+def test_mini_batch_sgd_learns(cancer):
+    X, y = cancer
+    clf = GDLogisticRegression(batch_size=32, learning_rate=0.1, random_state=0,
+                               max_iter=30, tol=None).fit(X, y)
+    assert clf.score(X, y) > 0.95
+    assert clf.loss_curve_[-1] < clf.loss_curve_[0]
+
+
+def test_mini_batch_auto_step_is_safe(cancer):
+    X, y = cancer
+    X = X * 50  # large features: the per-row bound must shrink the step
+    clf = SigmoidNeuronRegressor(batch_size=8, random_state=0, max_iter=20, tol=None)
+    clf.fit(X, y)
+    assert np.all(np.isfinite(clf.coef_))
+    assert clf.loss_curve_[-1] < clf.loss_curve_[0]
+
+
+def test_shuffle_false_is_deterministic_and_order_dependent(cancer):
+    X, y = cancer
+    a = GDLogisticRegression(batch_size=50, shuffle=False, max_iter=3, tol=None).fit(X, y)
+    b = GDLogisticRegression(batch_size=50, shuffle=False, max_iter=3, tol=None).fit(X, y)
+    assert_allclose(a.coef_, b.coef_)
+    c = GDLogisticRegression(batch_size=50, shuffle=True, random_state=1, max_iter=3,
+                             tol=None).fit(X, y)
+    assert not np.allclose(a.coef_, c.coef_)

@@ -283,8 +283,10 @@ class BaseSigmoidGD(BaseEstimator):
             warnings.warn(
                 f"Maximum number of epochs (max_iter={self.max_iter}) reached "
                 "before the objective stopped improving by tol; increase "
-                "max_iter, or use learning_rate='auto'.",
+                "max_iter or tol (or, with a small fixed learning_rate, try "
+                "learning_rate='auto').",
                 ConvergenceWarning,
+                stacklevel=3,
             )
         return self
 

@@ -31,7 +31,6 @@ written.
 
 import re
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
@@ -42,6 +41,7 @@ from sklearn.preprocessing import MaxAbsScaler
 from sklearn.utils.validation import check_is_fitted
 
 from ._classifier import GDLogisticRegression
+from .datasets import read_lexicon_file
 
 __all__ = [
     "DEFAULT_NEGATIVE_KEYWORDS",
@@ -84,17 +84,6 @@ _LOG_LENGTH_NAME = "log_length"
 
 
 # -- helpers ------------------------------------------------------------------
-
-
-def _read_word_list(path):
-    """Words of a Hu & Liu lexicon file, in file order.
-
-    Lines starting with ``';'`` are comments; blank lines are skipped; the
-    file is UTF-8.  (A stand-in for ``datasets.read_lexicon_file``.)
-    """
-    with open(path, encoding="utf-8") as f:
-        lines = (line.strip() for line in f)
-        return [line for line in lines if line and not line.startswith(";")]
 
 
 def _text_tools(lowercase, token_pattern):
@@ -388,11 +377,14 @@ class KeywordCounter(TransformerMixin, BaseEstimator):
         self.token_pattern = token_pattern
 
     @classmethod
-    def from_lexicon(cls, positive_path, negative_path, **kwargs):
+    def from_lexicon(cls, positive, negative, **kwargs):
         """A counter with the words of a Hu & Liu opinion lexicon.
 
-        Reads two word-list files (one word a line, UTF-8; lines starting
-        with ``';'`` are comments, blank lines are skipped).  Two kinds of
+        Takes two word-list files (one word a line; lines starting with
+        ``';'`` are comments, blank lines are skipped, see
+        :func:`sklearn_sigmoid.datasets.read_lexicon_file`) or the word lists
+        themselves (e.g. from
+        :func:`sklearn_sigmoid.datasets.load_opinion_lexicon`).  Two kinds of
         entries are dropped, since they cannot be keywords: those that are
         not made of whole tokens under ``token_pattern`` (in Hu & Liu with the
         default pattern: ``"a+"``, ``"anti-"``, ``"bull****"``, ``"bull----"``,
@@ -401,10 +393,10 @@ class KeywordCounter(TransformerMixin, BaseEstimator):
 
         Parameters
         ----------
-        positive_path, negative_path : str or path-like
-            The positive and the negative word list, e.g.
+        positive, negative : str, path-like or iterable of str
+            The positive and the negative word list: files such as
             ``opinion_lexicon/positive-words.txt`` and
-            ``opinion_lexicon/negative-words.txt``.
+            ``opinion_lexicon/negative-words.txt``, or lists of words.
         **kwargs
             Other parameters of :class:`KeywordCounter` (``summarize``,
             ``log_length``, ``lowercase``, ``token_pattern``).
@@ -419,15 +411,15 @@ class KeywordCounter(TransformerMixin, BaseEstimator):
         token_pattern = kwargs.get("token_pattern", DEFAULT_TOKEN_PATTERN)
         preprocess, tokenize = _text_tools(lowercase, token_pattern)
 
-        def countable(path):
+        def countable(source):
             words = {}
-            for word in _read_word_list(Path(path)):
+            for word in read_lexicon_file(source):
                 term = _keyword_term(word, preprocess, tokenize)
                 if term is not None:
                     words.setdefault(term, word)
             return words
 
-        pos, neg = countable(positive_path), countable(negative_path)
+        pos, neg = countable(positive), countable(negative)
         both = pos.keys() & neg.keys()
         return cls(
             positive=tuple(w for t, w in pos.items() if t not in both),

@@ -1,13 +1,12 @@
 """Tests of sklearn_sigmoid.features: keyword counts and the sentiment pipeline."""
 
-import os
 import pickle
 import re
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import REAL_DATA
 import scipy.sparse as sp
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import clone
@@ -515,33 +514,11 @@ def test_grid_search_over_learning_rate():
 # -- the real corpus --------------------------------------------------------------------
 
 
-def _data_dir():
-    env = os.environ.get("SKLEARN_SIGMOID_DATA")
-    if env:
-        return Path(env)
-    return Path(__file__).parents[1].parent / "shared" / "data"
-
-
-def _read_movie_reviews(root):
-    docs, y = [], []
-    for label, folder in [(0, "neg"), (1, "pos")]:
-        for path in sorted((root / "movie_reviews" / folder).glob("*.txt")):
-            docs.append(path.read_text(encoding="utf-8"))
-            y.append(label)
-    return docs, np.array(y)
-
-
 @pytest.fixture(scope="module")
-def movie_reviews():
-    root = _data_dir()
-    if not (root / "movie_reviews" / "pos").is_dir():
-        pytest.skip(
-            f"movie review corpus not found under {root} (set SKLEARN_SIGMOID_DATA "
-            "to the folder holding movie_reviews/ and opinion_lexicon/)"
-        )
-    docs, y = _read_movie_reviews(root)
+def movie_reviews(real_movie_reviews):
+    docs, y = real_movie_reviews
     assert len(docs) == 2000 and y.sum() == 1000
-    return docs, y
+    return docs, np.asarray(y)
 
 
 def test_real_corpus_cross_validated_accuracy(movie_reviews):
@@ -566,7 +543,7 @@ def test_real_corpus_coefficient_signs(movie_reviews):
 
 
 def test_real_lexicon():
-    root = _data_dir() / "opinion_lexicon"
+    root = REAL_DATA / "opinion_lexicon"
     if not (root / "positive-words.txt").is_file():
         pytest.skip(f"opinion lexicon not found under {root}")
     kc = KeywordCounter.from_lexicon(

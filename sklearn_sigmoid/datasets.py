@@ -1,0 +1,675 @@
+"""Loaders for movie-review sentiment corpora and an opinion lexicon.
+
+* :func:`load_movie_reviews` -- Pang & Lee's polarity dataset v2.0 (2000
+  reviews) or the Large Movie Review Dataset of Maas et al. (IMDb, 50,000
+  reviews), as a :class:`~sklearn.utils.Bunch` in the style of
+  :func:`sklearn.datasets.load_files`.
+* :func:`load_opinion_lexicon` -- Hu & Liu's positive and negative opinion
+  words.
+* :func:`read_lexicon_file` -- parse one Hu & Liu word-list file.
+* :func:`get_data_home` -- the folder downloads go to.
+
+Where the data is looked for
+----------------------------
+Each loader tries, in this order, the ``data_home`` argument, the folder named
+by the environment variable ``SKLEARN_SIGMOID_DATA`` and the default folder
+``~/sklearn_sigmoid_data``; under each of these roots it tries every standard
+on-disk layout of the corpus (the original archive unpacked, NLTK's corpus
+folder, NLTK's zip read in place, ...; see each loader).  The first match
+wins.  When nothing matches, the :class:`FileNotFoundError` lists every place
+looked at and how to get the data.
+
+Download
+--------
+Only the polarity corpus can be downloaded (``download_if_missing=True``):
+NLTK's published ``movie_reviews.zip`` (:data:`MOVIE_REVIEWS_URL`) is fetched
+into a temporary folder inside the data home (:func:`get_data_home`), its
+SHA-256 is checked against :data:`MOVIE_REVIEWS_SHA256`, it is unpacked there
+and the unpacked ``movie_reviews`` folder is renamed into place in one step,
+giving ``<data_home>/movie_reviews/{pos,neg}/*.txt``.  The zip itself is not
+kept.  A failed download or a checksum mismatch raises :class:`OSError` and
+leaves nothing behind in the data home.
+"""
+
+import hashlib
+import http.client
+import os
+import shutil
+import tempfile
+import urllib.request
+import zipfile
+from contextlib import suppress
+from pathlib import Path
+
+import numpy as np
+from sklearn.utils import Bunch, check_random_state
+
+__all__ = [
+    "DATA_HOME_ENV",
+    "MOVIE_REVIEWS_SHA256",
+    "MOVIE_REVIEWS_URL",
+    "get_data_home",
+    "load_movie_reviews",
+    "load_opinion_lexicon",
+    "read_lexicon_file",
+]
+
+#: Environment variable naming a folder to look for the data in.
+DATA_HOME_ENV = "SKLEARN_SIGMOID_DATA"
+
+#: NLTK's published copy of the polarity dataset v2.0.
+MOVIE_REVIEWS_URL = (
+    "https://raw.githubusercontent.com/nltk/nltk_data/gh-pages/packages/"
+    "corpora/movie_reviews.zip"
+)
+
+#: SHA-256 of the archive at :data:`MOVIE_REVIEWS_URL`.
+MOVIE_REVIEWS_SHA256 = (
+    "a41211ae685019137410268134db6a1a14428c89b671eb83056151a878539008"
+)
+
+_DEFAULT_DATA_HOME = os.path.join("~", "sklearn_sigmoid_data")
+_DOWNLOAD_TIMEOUT = 60  # seconds without progress before a download fails
+_CHUNK_SIZE = 1 << 16
+
+_TARGET_NAMES = ["neg", "pos"]
+_SUBSETS = {"polarity": ("all",), "imdb": ("train", "test", "all")}
+_DATASET_TITLES = {
+    "polarity": "Pang & Lee movie review polarity dataset (dataset='polarity')",
+    "imdb": "Large Movie Review Dataset (dataset='imdb')",
+}
+
+# Layouts, relative to a root ("." is the root itself); names ending in
+# ".zip" are NLTK archives read in place, the others are folders that must
+# hold the listed entries.
+_POLARITY_LAYOUTS = (
+    "txt_sentoken",
+    "review_polarity/txt_sentoken",
+    "movie_reviews",
+    "corpora/movie_reviews",
+    ".",
+    "movie_reviews.zip",
+    "corpora/movie_reviews.zip",
+    "archives/movie_reviews.zip",
+)
+_IMDB_LAYOUTS = ("aclImdb", ".")
+_LEXICON_LAYOUTS = (
+    "opinion_lexicon",
+    "corpora/opinion_lexicon",
+    ".",
+    "opinion_lexicon.zip",
+    "corpora/opinion_lexicon.zip",
+    "archives/opinion_lexicon.zip",
+)
+_LEXICON_FILES = ("positive-words.txt", "negative-words.txt")
+
+_CORNELL_PAGE = "http://www.cs.cornell.edu/people/pabo/movie-review-data/"
+_STANFORD_PAGE = "https://ai.stanford.edu/~amaas/data/sentiment/"
+_LIU_PAGE = "http://www.cs.uic.edu/~liub/FBS/sentiment-analysis.html#datasets"
+
+_POLARITY_DESCR = """\
+Movie review polarity dataset v2.0 (Pang & Lee, 2004)
+=====================================================
+
+2000 full-length English movie reviews (1000 positive, 1000 negative) from
+the IMDb archive of the rec.arts.movies.reviews newsgroup, labelled from each
+author's explicit rating.  The text is lowercased and tokenised (punctuation
+split off by spaces), one sentence a line.  The file name prefix cvNNN is the
+authors' cross-validation tag: their 10 folds are cv000-cv099, cv100-cv199,
+..., cv900-cv999, each with 100 positive and 100 negative reviews.
+
+Loaded: {n_docs} documents ({n_neg} neg, {n_pos} pos); target 0 = neg, 1 = pos.
+From: {source}
+
+Original page: {page}
+NLTK corpus: movie_reviews (licence CC BY 4.0, per NLTK's metadata).
+
+Citation: Bo Pang and Lillian Lee. "A Sentimental Education: Sentiment
+Analysis Using Subjectivity Summarization Based on Minimum Cuts".
+Proceedings of the ACL, 2004.
+"""
+
+_IMDB_DESCR = """\
+Large Movie Review Dataset v1.0 (Maas et al., 2011)
+===================================================
+
+50,000 English IMDb movie reviews, split into 25,000 for training and 25,000
+for testing, each half balanced (12,500 positive, 12,500 negative).  A review
+is negative if its rating is at most 4 out of 10 and positive if at least 7;
+file names are <id>_<rating>.txt.  There are at most 30 reviews per movie and
+the train and test sets hold disjoint movies.  The unlabelled reviews
+(train/unsup) are not loaded.
+
+Loaded: subset={subset!r}, {n_docs} documents ({n_neg} neg, {n_pos} pos);
+target 0 = neg, 1 = pos.
+From: {source}
+
+Original page: {page}
+
+Citation: Andrew L. Maas, Raymond E. Daly, Peter T. Pham, Dan Huang,
+Andrew Y. Ng and Christopher Potts. "Learning Word Vectors for Sentiment
+Analysis". Proceedings of the 49th Annual Meeting of the Association for
+Computational Linguistics (ACL 2011), pages 142-150, Portland, Oregon, 2011.
+"""
+
+_LEXICON_DESCR = """\
+Opinion lexicon (Hu & Liu, 2004)
+================================
+
+English positive and negative opinion (sentiment) words, compiled by Bing
+Liu's group since 2004.  Some misspellings are listed on purpose, as they are
+frequent in social media.
+
+Loaded: {n_pos} positive and {n_neg} negative words.
+From: {source}
+
+Original page: {page}
+Licence: CC BY 4.0 (Opinion Lexicon by Bing Liu).
+
+Citation: Minqing Hu and Bing Liu. "Mining and Summarizing Customer
+Reviews". Proceedings of the ACM SIGKDD International Conference on Knowledge
+Discovery and Data Mining (KDD-2004), Seattle, 2004.
+"""
+
+
+# -- public API -----------------------------------------------------------------
+
+
+def get_data_home(data_home=None):
+    """The folder where downloaded data is stored.
+
+    It is ``data_home`` if given, else the folder named by the environment
+    variable ``SKLEARN_SIGMOID_DATA`` if set and non-empty, else
+    ``~/sklearn_sigmoid_data``.  The folder is not created.
+
+    Parameters
+    ----------
+    data_home : str or path-like, default=None
+        An explicit folder.  ``~`` is expanded.
+
+    Returns
+    -------
+    data_home : str
+        The folder's path.
+
+    Examples
+    --------
+    >>> from sklearn_sigmoid.datasets import get_data_home
+    >>> get_data_home("/srv/data")
+    '/srv/data'
+    """
+    return _search_roots(data_home)[0][0]
+
+
+def read_lexicon_file(path_or_lines):
+    """Words of one Hu & Liu opinion-lexicon file, in file order.
+
+    One word a line; lines starting with ``';'`` are comments and blank lines
+    are skipped; surrounding whitespace is stripped.  A file is read as UTF-8,
+    or as Latin-1 if it is not valid UTF-8.
+
+    Parameters
+    ----------
+    path_or_lines : str, path-like or iterable of str
+        A file path, or the file's lines (e.g. an open text file).  A single
+        ``str`` is a path.
+
+    Returns
+    -------
+    words : list of str
+        The words.
+
+    Examples
+    --------
+    >>> from sklearn_sigmoid.datasets import read_lexicon_file
+    >>> read_lexicon_file(["; positive words", "", "good", " great "])
+    ['good', 'great']
+    """
+    if isinstance(path_or_lines, (str, os.PathLike)):
+        with open(path_or_lines, "rb") as f:
+            path_or_lines = _decode(f.read()).splitlines()
+    words = (line.strip() for line in path_or_lines)
+    return [word for word in words if word and not word.startswith(";")]
+
+
+def load_movie_reviews(
+    data_home=None,
+    *,
+    dataset="polarity",
+    subset="all",
+    return_X_y=False,
+    download_if_missing=False,
+    shuffle=False,
+    random_state=None,
+):
+    """Load a movie-review sentiment corpus (raw text, binary labels).
+
+    Parameters
+    ----------
+    data_home : str or path-like, default=None
+        First folder to look in (then ``$SKLEARN_SIGMOID_DATA``, then
+        ``~/sklearn_sigmoid_data``), and where a download goes when given.
+        Under each folder these layouts are tried:
+
+        - ``dataset="polarity"``: ``txt_sentoken/{pos,neg}/`` (the Cornell
+          archive unpacked), ``review_polarity/txt_sentoken/``,
+          ``movie_reviews/{pos,neg}/`` (NLTK), ``corpora/movie_reviews/``
+          (an ``nltk_data`` folder), the folder itself holding ``pos/`` and
+          ``neg/``, and NLTK's archive read in place:
+          ``movie_reviews.zip``, ``corpora/movie_reviews.zip`` or
+          ``archives/movie_reviews.zip``.
+        - ``dataset="imdb"``: ``aclImdb/{train,test}/{pos,neg}/``, or the
+          folder itself holding ``train/`` and ``test/``.
+
+    dataset : {"polarity", "imdb"}, default="polarity"
+        ``"polarity"``: Pang & Lee's polarity dataset v2.0 (1000 positive and
+        1000 negative reviews).  ``"imdb"``: the Large Movie Review Dataset
+        of Maas et al. (2011), 25,000 train and 25,000 test reviews, which
+        must be obtained by hand.
+    subset : {"all", "train", "test"}, default="all"
+        Part of the IMDb dataset to load.  The polarity dataset has no split:
+        only ``"all"`` is accepted.
+    return_X_y : bool, default=False
+        Return ``(data, target)`` instead of a Bunch.
+    download_if_missing : bool, default=False
+        If the polarity corpus is found nowhere, download NLTK's copy
+        (:data:`MOVIE_REVIEWS_URL`, SHA-256 checked) into
+        :func:`get_data_home` as ``movie_reviews/{pos,neg}/``.  Not available
+        for IMDb.
+    shuffle : bool, default=False
+        Shuffle the documents.  Otherwise they are sorted by class (neg,
+        then pos), then for IMDb by subset (train, then test), then by file
+        name.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the shuffle.
+
+    Returns
+    -------
+    data : :class:`~sklearn.utils.Bunch`
+        With attributes:
+
+        data : list of str
+            The reviews.  Files are read as UTF-8, or as Latin-1 when they are
+            not valid UTF-8.
+        target : ndarray of shape (n_documents,), dtype int
+            0 for a negative review, 1 for a positive one.
+        target_names : list of str
+            ``["neg", "pos"]``.
+        filenames : ndarray of str
+            The files' paths; ``".../movie_reviews.zip/movie_reviews/pos/x.txt"``
+            for a member of a zip archive.
+        DESCR : str
+            Description of the corpus: origin, citation, counts.
+
+    (data, target) : tuple
+        If ``return_X_y`` is True.
+
+    Raises
+    ------
+    ValueError
+        If ``dataset`` or ``subset`` is not valid, or if the copy found holds
+        no ``*.txt`` file for a class.
+    FileNotFoundError
+        If the corpus is found nowhere and not downloaded; the message lists
+        every place looked at and how to obtain the data.
+    OSError
+        If the download fails or the downloaded file's checksum is wrong
+        (nothing is then left in the data home), or if
+        ``<data_home>/movie_reviews`` exists without being a corpus
+        (:class:`FileExistsError`).
+
+    Examples
+    --------
+    >>> from sklearn_sigmoid.datasets import load_movie_reviews
+    >>> reviews = load_movie_reviews(download_if_missing=True)  # doctest: +SKIP
+    >>> len(reviews.data), reviews.target.sum()  # doctest: +SKIP
+    (2000, 1000)
+    """
+    if dataset not in tuple(_SUBSETS):
+        raise ValueError(f"dataset must be 'polarity' or 'imdb'; got {dataset!r}.")
+    if subset not in _SUBSETS[dataset]:
+        if dataset == "polarity":
+            raise ValueError(
+                f"The polarity dataset has no train/test split, so subset must "
+                f"be 'all'; got {subset!r}.  Split it with "
+                f"sklearn.model_selection instead."
+            )
+        raise ValueError(f"subset must be 'train', 'test' or 'all'; got {subset!r}.")
+
+    roots = _search_roots(data_home)
+    if dataset == "polarity":
+        groups = [("neg", 0), ("pos", 1)]
+        layouts = _POLARITY_LAYOUTS
+    else:
+        splits = ("train", "test") if subset == "all" else (subset,)
+        groups = [
+            (f"{split}/{name}", label)
+            for name, label in [("neg", 0), ("pos", 1)]
+            for split in splits
+        ]
+        layouts = _IMDB_LAYOUTS
+    required = [folder for folder, _ in groups]
+
+    location = _locate(roots, layouts, required)
+    if location is None:
+        if download_if_missing and dataset == "polarity":
+            location = _download_movie_reviews(roots[0][0])
+        else:
+            raise FileNotFoundError(
+                _not_found_message(
+                    _DATASET_TITLES[dataset],
+                    roots,
+                    layouts,
+                    required,
+                    _how_to_get(dataset, roots[0][0]),
+                )
+            )
+
+    data, target, filenames = _read_documents(location, groups, "movie_reviews/")
+    if shuffle:
+        order = check_random_state(random_state).permutation(len(data))
+        data = [data[i] for i in order]
+        target, filenames = target[order], filenames[order]
+    if return_X_y:
+        return data, target
+
+    n_pos = int(target.sum())
+    template = _POLARITY_DESCR if dataset == "polarity" else _IMDB_DESCR
+    descr = template.format(
+        subset=subset,
+        n_docs=len(data),
+        n_neg=len(data) - n_pos,
+        n_pos=n_pos,
+        source=location,
+        page=_CORNELL_PAGE if dataset == "polarity" else _STANFORD_PAGE,
+    )
+    return Bunch(
+        data=data,
+        target=target,
+        target_names=list(_TARGET_NAMES),
+        filenames=filenames,
+        DESCR=descr,
+    )
+
+
+def load_opinion_lexicon(data_home=None):
+    """Load Hu & Liu's opinion lexicon (positive and negative words).
+
+    Parameters
+    ----------
+    data_home : str or path-like, default=None
+        First folder to look in (then ``$SKLEARN_SIGMOID_DATA``, then
+        ``~/sklearn_sigmoid_data``).  Under each folder these layouts are
+        tried: ``opinion_lexicon/`` (NLTK) or ``corpora/opinion_lexicon/``
+        holding ``positive-words.txt`` and ``negative-words.txt``, the folder
+        itself holding them, and NLTK's archive read in place:
+        ``opinion_lexicon.zip``, ``corpora/opinion_lexicon.zip`` or
+        ``archives/opinion_lexicon.zip``.
+
+    Returns
+    -------
+    lexicon : :class:`~sklearn.utils.Bunch`
+        With attributes:
+
+        positive : list of str
+            Positive words, in file order (2006 in the published lexicon).
+        negative : list of str
+            Negative words, in file order (4783 in the published lexicon).
+        DESCR : str
+            Description of the lexicon: origin, citation, counts.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the lexicon is found nowhere; the message lists every place looked
+        at and how to obtain it.
+
+    See Also
+    --------
+    read_lexicon_file : Parse one word-list file.
+
+    Examples
+    --------
+    >>> from sklearn_sigmoid.datasets import load_opinion_lexicon
+    >>> lexicon = load_opinion_lexicon()  # doctest: +SKIP
+    >>> len(lexicon.positive), len(lexicon.negative)  # doctest: +SKIP
+    (2006, 4783)
+    """
+    roots = _search_roots(data_home)
+    location = _locate(roots, _LEXICON_LAYOUTS, _LEXICON_FILES)
+    if location is None:
+        raise FileNotFoundError(
+            _not_found_message(
+                "Hu & Liu opinion lexicon",
+                roots,
+                _LEXICON_LAYOUTS,
+                _LEXICON_FILES,
+                _how_to_get("lexicon", roots[0][0]),
+            )
+        )
+    if location.endswith(".zip"):
+        with _open_zip(location) as archive:
+            positive, negative = (
+                read_lexicon_file(
+                    _decode(archive.read(f"opinion_lexicon/{name}")).splitlines()
+                )
+                for name in _LEXICON_FILES
+            )
+    else:
+        positive, negative = (
+            read_lexicon_file(os.path.join(location, name)) for name in _LEXICON_FILES
+        )
+    descr = _LEXICON_DESCR.format(
+        n_pos=len(positive), n_neg=len(negative), source=location, page=_LIU_PAGE
+    )
+    return Bunch(positive=positive, negative=negative, DESCR=descr)
+
+
+# -- finding the data -------------------------------------------------------------
+
+
+def _search_roots(data_home):
+    """``[(root, origin), ...]``: the folders to search, in order, deduplicated."""
+    candidates = [
+        (data_home, "data_home argument"),
+        (os.environ.get(DATA_HOME_ENV) or None, f"${DATA_HOME_ENV}"),
+        (_DEFAULT_DATA_HOME, "default data home"),
+    ]
+    roots, seen = [], set()
+    for path, origin in candidates:
+        if path is None:
+            continue
+        path = os.path.expanduser(os.fspath(path))
+        key = os.path.abspath(path)
+        if key not in seen:
+            seen.add(key)
+            roots.append((path, origin))
+    return roots
+
+
+def _locate(roots, layouts, required):
+    """The first layout present under the roots, as a path, or None.
+
+    A ``.zip`` layout is present if the file exists; a folder layout if it
+    holds every entry of ``required`` (relative paths).
+    """
+    for root, _ in roots:
+        for layout in layouts:
+            path = os.path.normpath(os.path.join(root, layout))
+            if layout.endswith(".zip"):
+                if os.path.isfile(path):
+                    return path
+            elif all(os.path.exists(os.path.join(path, r)) for r in required):
+                return path
+    return None
+
+
+def _not_found_message(title, roots, layouts, required, how_to):
+    """Error message listing every root and layout tried, and how to get the data."""
+    entries = "{" + ",".join(required) + "}"
+    lines = [f"{title} not found.  Looked in:"]
+    for root, origin in roots:
+        lines.append(f"  {root}  ({origin}):")
+        for layout in layouts:
+            path = os.path.normpath(os.path.join(root, layout))
+            lines.append(
+                f"    {path}"
+                if layout.endswith(".zip")
+                else f"    {os.path.join(path, entries)}"
+            )
+    env = os.environ.get(DATA_HOME_ENV)
+    lines += [
+        "To get it:",
+        *how_to,
+        f"Pass data_home=... or set the {DATA_HOME_ENV} environment variable "
+        f"(now {'unset' if not env else repr(env)}) to look in another folder.",
+    ]
+    return "\n".join(lines)
+
+
+def _how_to_get(dataset, data_home):
+    """Lines of advice on obtaining ``dataset`` (polarity, imdb or lexicon)."""
+    if dataset == "polarity":
+        return [
+            f"  * download review_polarity.tar.gz from {_CORNELL_PAGE} and "
+            "unpack it into one of the folders above (it makes txt_sentoken/);",
+            "  * or get NLTK's movie_reviews corpus: "
+            "python -m nltk.downloader -d <folder> movie_reviews;",
+            "  * or call load_movie_reviews(..., download_if_missing=True) to "
+            f"download NLTK's copy (SHA-256 checked) into {data_home}.",
+        ]
+    if dataset == "imdb":
+        return [
+            f"  * download aclImdb_v1.tar.gz by hand from {_STANFORD_PAGE} and "
+            "unpack it into one of the folders above (it makes aclImdb/).  It "
+            "cannot be downloaded automatically: download_if_missing only "
+            "applies to dataset='polarity'.",
+        ]
+    return [
+        "  * get NLTK's opinion_lexicon corpus: "
+        "python -m nltk.downloader -d <folder> opinion_lexicon;",
+        f"  * or download opinion-lexicon-English.rar from {_LIU_PAGE} and put "
+        "positive-words.txt and negative-words.txt in <folder>/opinion_lexicon/.",
+    ]
+
+
+# -- reading ---------------------------------------------------------------------
+
+
+def _decode(raw):
+    """Text of a file's bytes: UTF-8 (a leading BOM dropped), else Latin-1."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+def _is_document(name):
+    """Whether a name relative to a class folder is a review: ``*.txt``, not hidden."""
+    return "/" not in name and name.endswith(".txt") and not name.startswith(".")
+
+
+def _open_zip(path):
+    """``zipfile.ZipFile(path)``, with the path in the error if it is not a zip."""
+    try:
+        return zipfile.ZipFile(path)
+    except zipfile.BadZipFile as exc:
+        raise zipfile.BadZipFile(f"{path} is not a valid zip archive: {exc}") from exc
+
+
+def _read_documents(location, groups, zip_prefix):
+    """Documents, labels and file names of ``[(folder, label), ...]`` at ``location``.
+
+    ``location`` is a folder, or a zip archive whose members are under
+    ``zip_prefix``.  Within a group, files are sorted by name.
+    """
+    if location.endswith(".zip"):
+        with _open_zip(location) as archive:
+            names = sorted(archive.namelist())
+            prefixes = [f"{zip_prefix}{folder}/" for folder, _ in groups]
+            members = [
+                [n for n in names if n.startswith(p) and _is_document(n[len(p) :])]
+                for p in prefixes
+            ]
+            raws = [[archive.read(name) for name in group] for group in members]
+        paths = [[f"{location}/{name}" for name in group] for group in members]
+    else:
+        paths = []
+        for folder, _ in groups:
+            folder = os.path.join(location, folder)
+            with os.scandir(folder) as entries:
+                names = sorted(
+                    e.name for e in entries if e.is_file() and _is_document(e.name)
+                )
+            paths.append([os.path.join(folder, name) for name in names])
+        raws = [[Path(path).read_bytes() for path in group] for group in paths]
+
+    for (folder, _), group in zip(groups, paths, strict=True):
+        if not group:
+            raise ValueError(
+                f"No review files (*.txt) in {folder}/ of {location}: the copy "
+                f"there looks incomplete."
+            )
+    data = [_decode(raw) for group in raws for raw in group]
+    target = np.repeat([label for _, label in groups], [len(group) for group in paths])
+    filenames = np.array([path for group in paths for path in group])
+    return data, target, filenames
+
+
+# -- download --------------------------------------------------------------------
+
+
+def _download_movie_reviews(data_home):
+    """Download, verify and install the polarity corpus; its folder's path.
+
+    Works in a temporary folder inside ``data_home`` and renames the verified,
+    unpacked ``movie_reviews`` folder into place, so nothing is left in
+    ``data_home`` (not even ``data_home`` itself, if it was created) when any
+    step fails.
+    """
+    target = os.path.join(data_home, "movie_reviews")
+    if os.path.lexists(target):
+        raise FileExistsError(
+            f"Cannot download the movie review corpus: {target} exists but does "
+            f"not hold pos/ and neg/ folders.  Remove or rename it and retry."
+        )
+    created = not os.path.isdir(data_home)
+    os.makedirs(data_home, exist_ok=True)
+    staging = tempfile.mkdtemp(prefix=".movie_reviews-download-", dir=data_home)
+    try:
+        archive = os.path.join(staging, "movie_reviews.zip")
+        url = MOVIE_REVIEWS_URL
+        digest = _fetch(url, archive)
+        if digest != MOVIE_REVIEWS_SHA256:
+            raise OSError(
+                f"Checksum mismatch for {url}: expected SHA-256 "
+                f"{MOVIE_REVIEWS_SHA256}, got {digest}.  The file may be corrupted "
+                f"or changed upstream; it was discarded."
+            )
+        with zipfile.ZipFile(archive) as zf:
+            zf.extractall(staging)
+        os.replace(os.path.join(staging, "movie_reviews"), target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        if created and not os.path.exists(target):
+            with suppress(OSError):
+                os.rmdir(data_home)
+    return target
+
+
+def _fetch(url, path):
+    """Download ``url`` to ``path``; the SHA-256 hex digest of the content."""
+    sha256 = hashlib.sha256()
+    try:
+        with (
+            urllib.request.urlopen(url, timeout=_DOWNLOAD_TIMEOUT) as response,
+            open(path, "wb") as f,
+        ):
+            for chunk in iter(lambda: response.read(_CHUNK_SIZE), b""):
+                sha256.update(chunk)
+                f.write(chunk)
+    except (OSError, http.client.HTTPException) as exc:
+        raise OSError(
+            f"Could not download the movie review corpus from {url}: {exc}"
+        ) from exc
+    return sha256.hexdigest()

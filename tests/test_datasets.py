@@ -1,0 +1,693 @@
+"""Tests of sklearn_sigmoid.datasets (loaders, data-home search, download)."""
+
+import hashlib
+import http.server
+import os
+import re
+import shutil
+import socket
+import threading
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import REAL_DATA
+
+from sklearn_sigmoid import datasets
+from sklearn_sigmoid.datasets import (
+    DATA_HOME_ENV,
+    MOVIE_REVIEWS_SHA256,
+    get_data_home,
+    load_movie_reviews,
+    load_opinion_lexicon,
+    read_lexicon_file,
+)
+
+
+REAL_ARCHIVE = REAL_DATA / "archives" / "movie_reviews.zip"
+
+# Tiny corpus: class -> {file name: text}; sorted order is neg first.
+REVIEWS = {
+    "neg": {"cv001_b.txt": "awful film .\n", "cv000_a.txt": "dull and boring .\n"},
+    "pos": {
+        "cv002_c.txt": "a great film .\n",
+        "cv000_d.txt": "superb !\n",
+        "cv001_e.txt": "loved it .\n",
+    },
+}
+SORTED_TEXTS = [
+    "dull and boring .\n",
+    "awful film .\n",
+    "superb !\n",
+    "loved it .\n",
+    "a great film .\n",
+]
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path, monkeypatch):
+    """No $SKLEARN_SIGMOID_DATA and an empty home: only the tests' trees are found."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.delenv(DATA_HOME_ENV, raising=False)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("USERPROFILE", str(home))
+    return home
+
+
+def write_class_folders(folder, reviews=REVIEWS):
+    for label, files in reviews.items():
+        (folder / label).mkdir(parents=True)
+        for name, text in files.items():
+            (folder / label / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def write_zip(path, prefix, files):
+    """A zip at ``path`` holding ``{relative name: str or bytes}`` under ``prefix``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, content in files.items():
+            zf.writestr(prefix + name, content)
+    return path
+
+
+def tiny_movie_reviews_zip(path):
+    files = {"README": "not a review\n"}
+    files.update(
+        {
+            f"{label}/{name}": text
+            for label, group in REVIEWS.items()
+            for name, text in group.items()
+        }
+    )
+    return write_zip(path, "movie_reviews/", files)
+
+
+def listing(folder):
+    """Every path under ``folder``, relative, sorted."""
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*"))
+
+
+# -- polarity layouts -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [
+        "txt_sentoken",
+        "review_polarity/txt_sentoken",
+        "movie_reviews",
+        "corpora/movie_reviews",
+        ".",
+    ],
+)
+def test_polarity_folder_layouts(tmp_path, layout):
+    root = tmp_path / "data"
+    folder = write_class_folders(root / layout)
+    (folder / "README").write_text("not a review\n")
+    (folder / "neg" / "notes.md").write_text("not a review\n")
+    (folder / "pos" / "._cv000_d.txt").write_bytes(b"\x00\x05")  # macOS resource fork
+
+    bunch = load_movie_reviews(root)
+
+    assert bunch.data == SORTED_TEXTS
+    np.testing.assert_array_equal(bunch.target, [0, 0, 1, 1, 1])
+    assert bunch.target.dtype.kind == "i"
+    assert bunch.target_names == ["neg", "pos"]
+    assert [Path(f).resolve() for f in bunch.filenames] == [
+        folder.resolve() / name
+        for name in [
+            "neg/cv000_a.txt",
+            "neg/cv001_b.txt",
+            "pos/cv000_d.txt",
+            "pos/cv001_e.txt",
+            "pos/cv002_c.txt",
+        ]
+    ]
+    assert isinstance(bunch.filenames, np.ndarray)
+    assert "Pang" in bunch.DESCR and "5 documents (2 neg, 3 pos)" in bunch.DESCR
+
+
+@pytest.mark.parametrize(
+    "archive",
+    ["movie_reviews.zip", "corpora/movie_reviews.zip", "archives/movie_reviews.zip"],
+)
+def test_polarity_zip_layouts(tmp_path, archive):
+    root = tmp_path / "data"
+    zip_path = tiny_movie_reviews_zip(root / archive)
+    before = listing(root)
+
+    bunch = load_movie_reviews(root)
+
+    assert bunch.data == SORTED_TEXTS
+    np.testing.assert_array_equal(bunch.target, [0, 0, 1, 1, 1])
+    assert list(bunch.filenames) == [
+        f"{zip_path}/movie_reviews/{name}"
+        for name in [
+            "neg/cv000_a.txt",
+            "neg/cv001_b.txt",
+            "pos/cv000_d.txt",
+            "pos/cv001_e.txt",
+            "pos/cv002_c.txt",
+        ]
+    ]
+    assert f"From: {zip_path}" in bunch.DESCR
+    assert listing(root) == before  # read in place, nothing unpacked
+
+
+def test_folder_layout_preferred_over_zip(tmp_path):
+    root = tmp_path / "data"
+    write_class_folders(root / "movie_reviews")
+    write_zip(
+        root / "movie_reviews.zip",
+        "movie_reviews/",
+        {"neg/x.txt": "z", "pos/y.txt": "z"},
+    )
+    assert load_movie_reviews(root).data == SORTED_TEXTS
+
+
+def test_return_X_y(tmp_path):
+    root = write_class_folders(tmp_path / "movie_reviews").parent
+    data, target = load_movie_reviews(root, return_X_y=True)
+    bunch = load_movie_reviews(root)
+    assert data == bunch.data
+    np.testing.assert_array_equal(target, bunch.target)
+
+
+def test_shuffle_is_reproducible(tmp_path):
+    root = write_class_folders(tmp_path / "movie_reviews").parent
+    first = load_movie_reviews(root, shuffle=True, random_state=0)
+    second = load_movie_reviews(root, shuffle=True, random_state=0)
+    assert first.data == second.data
+    np.testing.assert_array_equal(first.target, second.target)
+    np.testing.assert_array_equal(first.filenames, second.filenames)
+    # Documents, labels and file names stay aligned.
+    ordered = load_movie_reviews(root)
+    pairs = set(zip(ordered.filenames, ordered.data, ordered.target, strict=True))
+    assert set(zip(first.filenames, first.data, first.target, strict=True)) == pairs
+    orders = {
+        tuple(load_movie_reviews(root, shuffle=True, random_state=seed).data)
+        for seed in range(10)
+    }
+    assert len(orders) > 1
+
+
+def test_latin1_fallback_and_bom(tmp_path):
+    root = tmp_path / "data"
+    (root / "neg").mkdir(parents=True)
+    (root / "pos").mkdir()
+    (root / "neg" / "a.txt").write_bytes("caf\xe9 na\xefve".encode("latin-1"))
+    (root / "pos" / "b.txt").write_bytes("\ufeffcafé naïve".encode("utf-8"))
+    assert load_movie_reviews(root).data == ["café naïve", "café naïve"]
+
+
+def test_incomplete_copy_is_reported(tmp_path):
+    root = tmp_path / "data"
+    write_class_folders(root / "movie_reviews", {"neg": {"a.txt": "x"}, "pos": {}})
+    with pytest.raises(ValueError, match=r"No review files \(\*\.txt\) in pos/"):
+        load_movie_reviews(root)
+
+
+# -- imdb ----------------------------------------------------------------------
+
+
+def write_imdb(folder):
+    for split in ("train", "test"):
+        for label, rating in (("neg", 2), ("pos", 9)):
+            (folder / split / label).mkdir(parents=True)
+            for i in range(2 if split == "train" else 1):
+                (folder / split / label / f"{i}_{rating}.txt").write_text(
+                    f"{split} {label} {i}", encoding="utf-8"
+                )
+    (folder / "train" / "unsup").mkdir()
+    (folder / "train" / "unsup" / "0_0.txt").write_text("unlabelled")
+    (folder / "train" / "urls_pos.txt").write_text("http://example.invalid/")
+    return folder
+
+
+@pytest.mark.parametrize("inside", [True, False], ids=["aclImdb", "root-is-aclImdb"])
+@pytest.mark.parametrize(
+    "subset, expected",
+    [
+        ("train", ["train neg 0", "train neg 1", "train pos 0", "train pos 1"]),
+        ("test", ["test neg 0", "test pos 0"]),
+        (
+            "all",
+            [
+                "train neg 0",
+                "train neg 1",
+                "test neg 0",
+                "train pos 0",
+                "train pos 1",
+                "test pos 0",
+            ],
+        ),
+    ],
+)
+def test_imdb_subsets(tmp_path, inside, subset, expected):
+    root = tmp_path / "data"
+    write_imdb(root / "aclImdb" if inside else root)
+
+    bunch = load_movie_reviews(root, dataset="imdb", subset=subset)
+
+    assert bunch.data == expected
+    np.testing.assert_array_equal(
+        bunch.target, [text.split()[1] == "pos" for text in expected]
+    )
+    assert all(
+        Path(f).parent.parent.name == text.split()[0]
+        for f, text in zip(bunch.filenames, bunch.data, strict=True)
+    )
+    assert "Maas" in bunch.DESCR and f"subset={subset!r}" in bunch.DESCR
+
+
+def test_imdb_train_only_copy(tmp_path):
+    root = tmp_path / "data"
+    shutil.rmtree(write_imdb(root / "aclImdb") / "test")
+    assert len(load_movie_reviews(root, dataset="imdb", subset="train").data) == 4
+    with pytest.raises(FileNotFoundError, match="test/neg"):
+        load_movie_reviews(root, dataset="imdb", subset="all")
+
+
+def test_imdb_is_never_downloaded(tmp_path, monkeypatch):
+    monkeypatch.setattr(datasets, "MOVIE_REVIEWS_URL", "http://127.0.0.1:9/never-used")
+    root = tmp_path / "data"
+    with pytest.raises(FileNotFoundError) as info:
+        load_movie_reviews(root, dataset="imdb", download_if_missing=True)
+    message = str(info.value)
+    assert "https://ai.stanford.edu/~amaas/data/sentiment/" in message
+    assert "cannot be downloaded automatically" in message
+    assert not root.exists()
+
+
+# -- argument checks and the missing-corpus message --------------------------------
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"dataset": "sst2"}, "dataset must be 'polarity' or 'imdb'; got 'sst2'"),
+        ({"dataset": ["imdb"]}, "dataset must be"),
+        ({"subset": "train"}, "polarity dataset has no train/test split"),
+        (
+            {"dataset": "imdb", "subset": "unsup"},
+            "subset must be 'train', 'test' or 'all'",
+        ),
+    ],
+)
+def test_bad_arguments(tmp_path, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        load_movie_reviews(tmp_path, **kwargs)
+
+
+def test_missing_corpus_message(tmp_path, monkeypatch, isolated_home):
+    given, env = tmp_path / "given", tmp_path / "env"
+    monkeypatch.setenv(DATA_HOME_ENV, str(env))
+    with pytest.raises(FileNotFoundError) as info:
+        load_movie_reviews(given)
+    message = str(info.value)
+    default = isolated_home / "sklearn_sigmoid_data"
+    for root in (given, env, default):
+        for layout in (
+            "txt_sentoken/{neg,pos}",
+            "review_polarity/txt_sentoken/{neg,pos}",
+            "movie_reviews/{neg,pos}",
+            "corpora/movie_reviews/{neg,pos}",
+            "{neg,pos}",
+            "movie_reviews.zip",
+            "corpora/movie_reviews.zip",
+            "archives/movie_reviews.zip",
+        ):
+            assert f"    {os.path.join(root, layout)}\n" in message + "\n"
+    assert (
+        message.index(str(given))
+        < message.index(str(env))
+        < message.index(str(default))
+    )
+    assert "data_home argument" in message and "default data home" in message
+    assert DATA_HOME_ENV in message
+    assert "http://www.cs.cornell.edu/people/pabo/movie-review-data/" in message
+    assert "movie_reviews" in message and "download_if_missing=True" in message
+    assert not given.exists() and not default.exists()
+
+
+def test_missing_message_says_env_unset(tmp_path):
+    with pytest.raises(
+        FileNotFoundError, match=rf"{DATA_HOME_ENV} environment variable \(now unset\)"
+    ):
+        load_movie_reviews(tmp_path / "nowhere")
+
+
+# -- data-home search order --------------------------------------------------------
+
+
+def test_get_data_home(tmp_path, monkeypatch, isolated_home):
+    assert get_data_home() == str(isolated_home / "sklearn_sigmoid_data")
+    monkeypatch.setenv(DATA_HOME_ENV, "~/from-env")
+    assert get_data_home() == str(isolated_home / "from-env")
+    assert get_data_home(tmp_path / "x") == str(tmp_path / "x")
+    assert get_data_home("~/given") == str(isolated_home / "given")
+    assert sorted(os.listdir(isolated_home)) == []  # nothing created
+
+
+def test_search_order(tmp_path, monkeypatch, isolated_home):
+    def corpus(folder, text):
+        write_class_folders(folder, {"neg": {"a.txt": text}, "pos": {"b.txt": text}})
+
+    given, env = tmp_path / "given", tmp_path / "env"
+    corpus(given / "movie_reviews", "given")
+    corpus(env / "txt_sentoken", "env")
+    corpus(
+        isolated_home / "sklearn_sigmoid_data" / "corpora" / "movie_reviews", "default"
+    )
+    monkeypatch.setenv(DATA_HOME_ENV, str(env))
+
+    assert load_movie_reviews(given).data == ["given", "given"]
+    assert load_movie_reviews().data == ["env", "env"]
+    # A data_home without the corpus falls back to the next places.
+    assert load_movie_reviews(tmp_path / "empty").data == ["env", "env"]
+    monkeypatch.delenv(DATA_HOME_ENV)
+    assert load_movie_reviews().data == ["default", "default"]
+    monkeypatch.setenv(DATA_HOME_ENV, "")  # empty means unset
+    assert load_movie_reviews().data == ["default", "default"]
+
+
+# -- opinion lexicon ---------------------------------------------------------------
+
+LEXICON_FILES = {
+    "positive-words.txt": ";;;;\n; Lexicon: Positive\n;\n\na+\nabound\n  good  \n",
+    "negative-words.txt": "; Negative\n\n2-faced\nna\u00efve\n",
+}
+
+
+def test_read_lexicon_file(tmp_path):
+    path = tmp_path / "words.txt"
+    path.write_text(LEXICON_FILES["positive-words.txt"], encoding="utf-8")
+    assert read_lexicon_file(path) == ["a+", "abound", "good"]
+    assert read_lexicon_file(str(path)) == ["a+", "abound", "good"]
+    with open(path, encoding="utf-8") as f:
+        assert read_lexicon_file(f) == ["a+", "abound", "good"]
+    assert read_lexicon_file(["; c", "", "bad\n", "  ; also a comment"]) == ["bad"]
+    path.write_bytes("; latin-1\nna\xefve\n".encode("latin-1"))
+    assert read_lexicon_file(path) == ["naïve"]
+
+
+@pytest.mark.parametrize("layout", ["opinion_lexicon", "corpora/opinion_lexicon", "."])
+def test_lexicon_folder_layouts(tmp_path, layout):
+    folder = tmp_path / "data" / layout
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in LEXICON_FILES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    lexicon = load_opinion_lexicon(tmp_path / "data")
+    assert lexicon.positive == ["a+", "abound", "good"]
+    assert lexicon.negative == ["2-faced", "naïve"]
+    assert "Hu" in lexicon.DESCR and "3 positive and 2 negative" in lexicon.DESCR
+
+
+@pytest.mark.parametrize(
+    "archive", ["opinion_lexicon.zip", "archives/opinion_lexicon.zip"]
+)
+def test_lexicon_zip_layouts(tmp_path, archive):
+    write_zip(tmp_path / "data" / archive, "opinion_lexicon/", LEXICON_FILES)
+    lexicon = load_opinion_lexicon(tmp_path / "data")
+    assert lexicon.positive == ["a+", "abound", "good"]
+    assert lexicon.negative == ["2-faced", "naïve"]
+
+
+def test_lexicon_search_order_and_missing(tmp_path, monkeypatch):
+    env = tmp_path / "env" / "opinion_lexicon"
+    env.mkdir(parents=True)
+    for name, text in LEXICON_FILES.items():
+        (env / name).write_text(text, encoding="utf-8")
+    with pytest.raises(FileNotFoundError) as info:
+        load_opinion_lexicon(tmp_path / "given")
+    message = str(info.value)
+    assert os.path.join(tmp_path / "given", "opinion_lexicon.zip") in message
+    assert DATA_HOME_ENV in message and "opinion_lexicon" in message
+    monkeypatch.setenv(DATA_HOME_ENV, str(env.parent))
+    assert load_opinion_lexicon(tmp_path / "given").negative == ["2-faced", "naïve"]
+
+
+# -- the real corpora ----------------------------------------------------------------
+
+needs_real_corpus = pytest.mark.skipif(
+    not (REAL_DATA / "movie_reviews" / "pos").is_dir(),
+    reason=f"real movie review corpus not found under {REAL_DATA} (set "
+    f"{DATA_HOME_ENV} to the folder holding movie_reviews/)",
+)
+needs_real_archive = pytest.mark.skipif(
+    not REAL_ARCHIVE.is_file(), reason=f"real archive {REAL_ARCHIVE} not found"
+)
+needs_real_lexicon = pytest.mark.skipif(
+    not (REAL_DATA / "opinion_lexicon").is_dir(),
+    reason=f"real opinion lexicon not found under {REAL_DATA}",
+)
+
+
+def check_real_polarity(bunch):
+    assert len(bunch.data) == 2000
+    np.testing.assert_array_equal(np.bincount(bunch.target), [1000, 1000])
+    np.testing.assert_array_equal(bunch.target[:1000], 0)
+    assert bunch.filenames[0].endswith("neg/cv000_29416.txt")
+    assert bunch.filenames[-1].endswith("pos/cv999_13106.txt")
+    assert all(doc.isascii() and doc for doc in bunch.data)
+    assert "2000 documents (1000 neg, 1000 pos)" in bunch.DESCR
+
+
+@needs_real_corpus
+def test_real_polarity_folder():
+    check_real_polarity(load_movie_reviews(REAL_DATA))
+
+
+@needs_real_archive
+def test_real_polarity_zip(tmp_path):
+    shutil.copy(REAL_ARCHIVE, tmp_path / "movie_reviews.zip")
+    bunch = load_movie_reviews(tmp_path)
+    check_real_polarity(bunch)
+    assert (
+        bunch.filenames[0]
+        == f"{tmp_path / 'movie_reviews.zip'}/movie_reviews/neg/cv000_29416.txt"
+    )
+    assert listing(tmp_path) == ["home", "movie_reviews.zip"]
+
+
+@needs_real_corpus
+@needs_real_archive
+def test_real_zip_matches_folder(tmp_path):
+    shutil.copy(REAL_ARCHIVE, tmp_path / "movie_reviews.zip")
+    assert load_movie_reviews(tmp_path).data == load_movie_reviews(REAL_DATA).data
+
+
+@needs_real_lexicon
+def test_real_lexicon():
+    lexicon = load_opinion_lexicon(REAL_DATA)
+    assert (len(lexicon.positive), len(lexicon.negative)) == (2006, 4783)
+    assert "naïve" in lexicon.negative
+    assert lexicon.positive[0] == "a+" and lexicon.negative[0] == "2-faced"
+    zipped = REAL_DATA / "archives" / "opinion_lexicon.zip"
+    if zipped.is_file():
+        from_zip = load_opinion_lexicon(zipped.parent)
+        assert (from_zip.positive, from_zip.negative) == (
+            lexicon.positive,
+            lexicon.negative,
+        )
+
+
+# -- download, against a local HTTP server -------------------------------------------
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.server.requests.append(self.path)
+        content = self.server.files.get(self.path)
+        if content is None:
+            self.send_error(404)
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "application/zip")
+        self.send_header("Content-Length", str(len(content)))
+        self.end_headers()
+        self.wfile.write(content)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def server(monkeypatch):
+    """A local HTTP server.
+
+    ``serve(path, content)`` publishes bytes and returns their URL, ``url(path)``
+    is the URL of any path (404 unless served), ``requests`` lists paths asked for.
+    """
+    monkeypatch.setenv("no_proxy", "*")
+    monkeypatch.setenv("NO_PROXY", "*")
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    httpd.files, httpd.requests = {}, []
+    thread = threading.Thread(
+        target=httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+    )
+    thread.start()
+
+    def url(path):
+        return f"http://127.0.0.1:{httpd.server_address[1]}{path}"
+
+    def serve(path, content):
+        httpd.files[path] = content
+        return url(path)
+
+    httpd.url, httpd.serve = url, serve
+    yield httpd
+    httpd.shutdown()
+    httpd.server_close()
+    thread.join()
+
+
+@needs_real_archive
+def test_download_real_archive(tmp_path, server, monkeypatch):
+    url = server.serve("/movie_reviews.zip", REAL_ARCHIVE.read_bytes())
+    monkeypatch.setattr(datasets, "MOVIE_REVIEWS_URL", url)
+    data_home = tmp_path / "cache"
+
+    check_real_polarity(load_movie_reviews(data_home, download_if_missing=True))
+    assert server.requests == ["/movie_reviews.zip"]
+    assert sorted(os.listdir(data_home)) == ["movie_reviews"]  # no zip, no temporaries
+    assert sorted(os.listdir(data_home / "movie_reviews")) == ["README", "neg", "pos"]
+
+    bunch = load_movie_reviews(data_home, download_if_missing=True)
+    check_real_polarity(bunch)
+    assert server.requests == ["/movie_reviews.zip"]  # not downloaded again
+    assert bunch.filenames[0] == str(
+        data_home / "movie_reviews" / "neg" / "cv000_29416.txt"
+    )
+
+
+def test_download_into_default_data_home(tmp_path, server, monkeypatch, isolated_home):
+    content = tiny_movie_reviews_zip(tmp_path / "tiny.zip").read_bytes()
+    monkeypatch.setattr(datasets, "MOVIE_REVIEWS_URL", server.serve("/mr.zip", content))
+    monkeypatch.setattr(
+        datasets, "MOVIE_REVIEWS_SHA256", hashlib.sha256(content).hexdigest()
+    )
+    monkeypatch.setenv(DATA_HOME_ENV, str(tmp_path / "env-home"))
+
+    assert load_movie_reviews(download_if_missing=True).data == SORTED_TEXTS
+    assert listing(tmp_path / "env-home") == [
+        "movie_reviews",
+        "movie_reviews/README",
+        "movie_reviews/neg",
+        "movie_reviews/neg/cv000_a.txt",
+        "movie_reviews/neg/cv001_b.txt",
+        "movie_reviews/pos",
+        "movie_reviews/pos/cv000_d.txt",
+        "movie_reviews/pos/cv001_e.txt",
+        "movie_reviews/pos/cv002_c.txt",
+    ]
+    assert listing(isolated_home) == []
+    assert load_movie_reviews(download_if_missing=True).data == SORTED_TEXTS
+    assert server.requests == ["/mr.zip"]
+
+
+def test_no_download_when_found_elsewhere(tmp_path, server, monkeypatch):
+    monkeypatch.setattr(
+        datasets, "MOVIE_REVIEWS_URL", server.serve("/x.zip", b"unused")
+    )
+    monkeypatch.setenv(
+        DATA_HOME_ENV,
+        str(write_class_folders(tmp_path / "env" / "movie_reviews").parent),
+    )
+    assert (
+        load_movie_reviews(tmp_path / "given", download_if_missing=True).data
+        == SORTED_TEXTS
+    )
+    assert server.requests == []
+    assert not (tmp_path / "given").exists()
+
+
+@pytest.mark.parametrize("source", ["tiny", "real"])
+def test_download_checksum_mismatch(tmp_path, server, monkeypatch, source):
+    if source == "real":
+        if not REAL_ARCHIVE.is_file():
+            pytest.skip(f"real archive {REAL_ARCHIVE} not found")
+        content = bytearray(REAL_ARCHIVE.read_bytes())
+    else:
+        content = bytearray(tiny_movie_reviews_zip(tmp_path / "tiny.zip").read_bytes())
+    for i in (10, len(content) // 2, len(content) - 30):
+        content[i] ^= 0xFF
+    content = bytes(content)
+    url = server.serve("/movie_reviews.zip", content)
+    monkeypatch.setattr(datasets, "MOVIE_REVIEWS_URL", url)
+    data_home = tmp_path / "cache"
+
+    with pytest.raises(OSError, match="Checksum mismatch") as info:
+        load_movie_reviews(data_home, download_if_missing=True)
+    message = str(info.value)
+    assert url in message
+    assert f"expected SHA-256 {MOVIE_REVIEWS_SHA256}" in message
+    assert f"got {hashlib.sha256(content).hexdigest()}" in message
+    assert not data_home.exists()
+
+    # An existing data home keeps its contents and gains nothing.
+    data_home.mkdir()
+    (data_home / "other.txt").write_text("keep me")
+    with pytest.raises(OSError, match="Checksum mismatch"):
+        load_movie_reviews(data_home, download_if_missing=True)
+    assert listing(data_home) == ["other.txt"]
+
+
+def _refused_url():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    return f"http://127.0.0.1:{port}/movie_reviews.zip"
+
+
+def test_download_http_error(tmp_path, server, monkeypatch):
+    url = server.url("/missing.zip")
+    monkeypatch.setattr(datasets, "MOVIE_REVIEWS_URL", url)
+    data_home = tmp_path / "cache"
+    with pytest.raises(
+        OSError,
+        match=r"Could not download .* from http://127\.0\.0\.1:\d+/"
+        r"missing\.zip: HTTP Error 404",
+    ):
+        load_movie_reviews(data_home, download_if_missing=True)
+    assert server.requests == ["/missing.zip"]
+    assert not data_home.exists()
+
+
+def test_download_connection_refused(tmp_path, monkeypatch):
+    url = _refused_url()
+    monkeypatch.setattr(datasets, "MOVIE_REVIEWS_URL", url)
+    data_home = tmp_path / "cache"
+    data_home.mkdir()
+    with pytest.raises(
+        OSError, match=rf"Could not download .* from {re.escape(url)}: .*[Rr]efused"
+    ):
+        load_movie_reviews(data_home, download_if_missing=True)
+    assert listing(data_home) == []
+
+
+def test_download_timeout(tmp_path, monkeypatch):
+    monkeypatch.setattr(datasets, "_DOWNLOAD_TIMEOUT", 0.2)
+    data_home = tmp_path / "cache"
+    with socket.socket() as silent:  # accepts connections, never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}/movie_reviews.zip"
+        monkeypatch.setattr(datasets, "MOVIE_REVIEWS_URL", url)
+        with pytest.raises(
+            OSError, match=rf"Could not download .* from {re.escape(url)}: .*timed out"
+        ):
+            load_movie_reviews(data_home, download_if_missing=True)
+    assert not data_home.exists()
+
+
+def test_download_refuses_to_overwrite(tmp_path, monkeypatch):
+    monkeypatch.setattr(datasets, "MOVIE_REVIEWS_URL", _refused_url())
+    data_home = tmp_path / "cache"
+    (data_home / "movie_reviews" / "pos").mkdir(parents=True)  # no neg/: not a corpus
+    with pytest.raises(FileExistsError, match="exists but does not hold pos/ and neg/"):
+        load_movie_reviews(data_home, download_if_missing=True)
+    assert listing(data_home) == ["movie_reviews", "movie_reviews/pos"]

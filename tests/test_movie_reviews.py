@@ -1,0 +1,78 @@
+"""The showcase on the real polarity corpus: parity with LogisticRegression
+and the main job end to end."""
+
+import importlib.util
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import REAL_DATA
+from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold, cross_val_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import MaxAbsScaler
+
+from sklearn_sigmoid import GDLogisticRegression
+from sklearn_sigmoid.features import make_sentiment_pipeline
+
+FOLDS = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
+N_TRAIN = 1600  # 4/5 of the 2000 reviews: alpha = 1 / (C * n_train) with C = 1
+
+
+def _accuracy(make_features, model, docs, y):
+    return cross_val_score(make_pipeline(make_features(), model), docs, y, cv=FOLDS)
+
+
+@pytest.mark.parametrize(
+    "make_features",
+    [
+        pytest.param(lambda: make_sentiment_pipeline()[:-1], id="keywords"),
+        pytest.param(lambda: make_pipeline(CountVectorizer(), MaxAbsScaler()),
+                     id="vocabulary"),
+    ],
+)
+def test_gradient_descent_matches_logistic_regression(make_features, real_movie_reviews):
+    docs, y = real_movie_reviews
+    ours = _accuracy(make_features, GDLogisticRegression(alpha=1 / N_TRAIN), docs, y)
+    ref = _accuracy(make_features, LogisticRegression(C=1.0, max_iter=5000), docs, y)
+    assert abs(ours.mean() - ref.mean()) <= 0.015, (ours.mean(), ref.mean())
+    assert ours.mean() > 0.7
+
+
+def _load_main_job():
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "movie_reviews.py"
+    spec = importlib.util.spec_from_file_location("movie_reviews_job", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_main_job_end_to_end(real_movie_reviews, tmp_path, capsys):
+    job = _load_main_job()
+    assert job.main(["--data-home", str(REAL_DATA), "--out", str(tmp_path),
+                     "--no-download"]) == 0
+    out = capsys.readouterr().out
+    assert "fold 5/5" in out and "GridSearchCV picked learning_rate=" in out
+    report = json.loads((tmp_path / "movie_reviews.json").read_text())
+    rows = report["results"]
+    assert {r["features"] for r in rows} == {"keywords", "lexicon", "vocabulary"}
+    assert len(rows) == 15
+    for feat in ("keywords", "lexicon", "vocabulary"):
+        by_model = {r["model"]: r for r in rows if r["features"] == feat}
+        lbfgs = by_model["sklearn LogisticRegression"]
+        gd = by_model["GD logistic (cross-entropy)"]
+        assert lbfgs["fit_time_vs_lbfgs"] == 1.0
+        assert abs(gd["accuracy_mean"] - lbfgs["accuracy_mean"]) <= 0.015
+        assert len(gd["fold_accuracy"]) == 5
+        assert np.isclose(np.mean(gd["fold_accuracy"]), gd["accuracy_mean"])
+    assert report["grid_search"]["best_learning_rate"] in (0.1, 1.0, 10.0, 100.0, "auto")
+    md = (tmp_path / "movie_reviews.md").read_text()
+    assert "| vocabulary | sklearn LogisticRegression |" in md
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        assert not (tmp_path / "loss_curves.png").exists()
+    else:
+        assert (tmp_path / "loss_curves.png").stat().st_size > 1000

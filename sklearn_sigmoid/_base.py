@@ -14,7 +14,11 @@ from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import _check_sample_weight, validate_data
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    validate_data,
+)
 
 from ._loss import LOSS_ALIASES, get_loss
 from ._objective import LinearObjective
@@ -171,6 +175,37 @@ class BaseSigmoidGD(BaseEstimator):
         log_p = np.log(p)
         return log_p - log_p.mean()
 
+    def _make_objective(self, X, Y, sample_weight):
+        return LinearObjective(
+            get_loss(self.loss, self._link()),
+            X,
+            Y,
+            sample_weight,
+            float(self.alpha),
+            self.fit_intercept,
+        )
+
+    def _training_objective(self, X, y, sample_weight=None):
+        """The objective a fit on ``(X, y)`` minimises, for the fitted encoding.
+
+        Returns ``(objective, W)``: a :class:`LinearObjective` built exactly as
+        ``fit`` builds it (same target encoding, weights, L2 and loss) and the
+        fitted parameters packed as ``[coef | intercept]``, so that
+        ``objective.value(W)`` is the training objective at the fit.  Used to
+        draw loss surfaces without writing any formula twice.
+        """
+        check_is_fitted(self)
+        X, y = validate_data(
+            self, X, y, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32],
+            multi_output=self._multi_output, y_numeric=self._y_numeric, reset=False,
+        )
+        sample_weight = _check_sample_weight(
+            sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+        )
+        Y, sample_weight = self._encode_targets(y, sample_weight, partial=False)
+        objective = self._make_objective(X, Y.astype(X.dtype, copy=False), sample_weight)
+        return objective, self._get_packed_params().astype(X.dtype)
+
     def _fit(self, X, y, *, sample_weight=None, coef_init=None,
              intercept_init=None, classes=None, partial=False):
         first_call = not (partial and hasattr(self, "coef_"))
@@ -223,17 +258,7 @@ class BaseSigmoidGD(BaseEstimator):
             def monitor(W):
                 return self._validation_score(W, X_val, Y_val, sw_val)
 
-        objective = LinearObjective(
-            get_loss(self.loss, self._link()),
-            X,
-            Y,
-            sample_weight,
-            float(self.alpha),
-            self.fit_intercept,
-        )
-        velocity = getattr(self, "_velocity", None) if continue_fit else None
-        if velocity is not None and velocity.shape != W.shape:
-            velocity = None
+        objective = self._make_objective(X, Y, sample_weight)
         stepper = make_stepper(
             objective,
             W,
@@ -242,7 +267,11 @@ class BaseSigmoidGD(BaseEstimator):
             batch_size=self.batch_size,
             shuffle=self.shuffle,
             rng=rng,
-            velocity=velocity,
+            state=(
+                getattr(self, "_optimizer_state", None)
+                if continue_fit and coef_init is None and intercept_init is None
+                else None
+            ),
         )
         if partial:
             result = run_epochs(
@@ -272,7 +301,10 @@ class BaseSigmoidGD(BaseEstimator):
         else:
             self.validation_scores_ = None
             self.best_validation_score_ = None
-        self._velocity = getattr(stepper, "velocity", None)
+        # Kept only where a later call can continue from it.
+        self._optimizer_state = (
+            stepper.get_state() if self.warm_start or partial else None
+        )
         self._set_packed_params(result["W"])
 
         if (

@@ -71,14 +71,21 @@ class StoppingRule:
         return self.count >= self.n_iter_no_change
 
 
+def _restored_velocity(state, W):
+    velocity = (state or {}).get("velocity")
+    if velocity is None or velocity.shape != W.shape:
+        return np.zeros_like(W)
+    return velocity.astype(W.dtype, copy=True)
+
+
 class FixedStep:
     """Full-batch gradient descent with a fixed step and optional momentum."""
 
-    def __init__(self, objective, W, learning_rate, momentum, velocity=None):
+    def __init__(self, objective, W, learning_rate, momentum, state=None):
         self.objective = objective
         self.learning_rate = learning_rate
         self.momentum = momentum
-        self.velocity = np.zeros_like(W) if velocity is None else velocity
+        self.velocity = _restored_velocity(state, W)
         self.W = W
         self.value, self.grad = objective.value_grad(W)
         self.initial_value = self.value
@@ -94,6 +101,10 @@ class FixedStep:
         self.value, self.grad = self.objective.value_grad(self.W)
         return self.value
 
+    def get_state(self):
+        """What a warm-started fit needs to continue exactly (the velocity)."""
+        return {"velocity": self.velocity}
+
 
 class SpectralStep:
     """Full-batch gradient descent with Barzilai-Borwein steps and Armijo.
@@ -103,7 +114,7 @@ class SpectralStep:
     costs two passes over X unless a trial step is rejected.
     """
 
-    def __init__(self, objective, W, lipschitz):
+    def __init__(self, objective, W, lipschitz, state=None):
         self.objective = objective
         self.W = W
         self.value, self.grad = objective.value_grad(W)
@@ -114,6 +125,15 @@ class SpectralStep:
         self.converged = False
         self._prev = None
         self._n = 0
+        prev = (state or {}).get("previous")
+        if prev is not None and prev[0].shape == W.shape:
+            # Continue a warm-started fit: the last step and the previous
+            # iterate give the next spectral step, as in one uninterrupted fit.
+            self.step, self._prev, self._n = state["step"], prev, state["n"]
+
+    def get_state(self):
+        """What a warm-started fit needs to continue exactly."""
+        return {"step": self.step, "previous": self._prev, "n": self._n}
 
     def _spectral_step(self):
         s = self.W - self._prev[0]
@@ -162,7 +182,7 @@ class MiniBatchStep:
 
     def __init__(
         self, objective, W, learning_rate, momentum, batch_size, shuffle, rng,
-        velocity=None,
+        state=None,
     ):
         self.objective = objective
         self.W = W
@@ -171,9 +191,11 @@ class MiniBatchStep:
         self.batch_size = batch_size
         self.shuffle = shuffle
         self.rng = rng
-        self.velocity = np.zeros_like(W) if velocity is None else velocity
+        self.velocity = _restored_velocity(state, W)
         self.initial_value = objective.value(W)
         self.step = learning_rate
+
+    get_state = FixedStep.get_state
 
     def epoch(self):
         n = self.objective.n_samples
@@ -199,21 +221,25 @@ class MiniBatchStep:
 
 
 def make_stepper(
-    objective, W, *, learning_rate, momentum, batch_size, shuffle, rng, velocity=None
+    objective, W, *, learning_rate, momentum, batch_size, shuffle, rng, state=None
 ):
-    """Choose the update rule for the given settings (see the module doc)."""
+    """Choose the update rule for the given settings (see the module doc).
+
+    ``state`` is a previous stepper's :meth:`get_state`, so that a warm-started
+    fit continues where the last one stopped (momentum, spectral step).
+    """
     full_batch = batch_size is None or batch_size >= objective.n_samples
     if learning_rate == "auto":
         if full_batch and not momentum:
-            return SpectralStep(objective, W, objective.lipschitz())
+            return SpectralStep(objective, W, objective.lipschitz(), state)
         lipschitz = (
             objective.lipschitz() if full_batch else objective.max_sample_lipschitz()
         )
         learning_rate = 1.0 / lipschitz
     if full_batch:
-        return FixedStep(objective, W, learning_rate, momentum, velocity)
+        return FixedStep(objective, W, learning_rate, momentum, state)
     return MiniBatchStep(
-        objective, W, learning_rate, momentum, batch_size, shuffle, rng, velocity
+        objective, W, learning_rate, momentum, batch_size, shuffle, rng, state
     )
 
 

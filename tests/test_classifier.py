@@ -170,6 +170,23 @@ def test_warm_start_epoch_by_epoch_equals_one_fit(binary):
     assert_allclose(clf.loss_curve_, once.loss_curve_)
 
 
+@pytest.mark.parametrize(
+    "params",
+    [{"learning_rate": "auto"}, {"learning_rate": 0.5, "momentum": 0.8}],
+    ids=["spectral", "momentum"],
+)
+def test_warm_start_continues_the_optimiser_exactly(binary, params):
+    # Epoch-by-epoch warm starts walk the same path as one uninterrupted fit,
+    # for the adaptive step and for momentum too (the optimiser's state is kept).
+    X, y = binary
+    clf = GDLogisticRegression(max_iter=1, tol=None, warm_start=True, **params)
+    for _ in range(15):
+        clf.fit(X, y)
+    once = GDLogisticRegression(max_iter=15, tol=None, **params).fit(X, y)
+    assert_allclose(clf.coef_, once.coef_, rtol=1e-10)
+    assert_allclose(clf.loss_curve_, once.loss_curve_, rtol=1e-12)
+
+
 def test_coef_init_and_intercept_init(binary):
     X, y = binary
     coef0 = np.full(X.shape[1], 0.1)

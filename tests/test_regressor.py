@@ -239,3 +239,13 @@ def test_early_stopping_restores_the_best_epoch():
     neuron.fit(X, y)
     assert len(neuron.validation_scores_) == neuron.n_iter_ < 2000
     assert neuron.best_validation_score_ == max(neuron.validation_scores_)
+
+
+def test_training_objective_reproduces_the_loss_curve():
+    # The objective used to draw loss surfaces is the one fit minimised.
+    rng = np.random.RandomState(9)
+    X = rng.normal(size=(80, 2))
+    y = 10 * (1 / (1 + np.exp(-(X @ [1.0, -1.0])))) + 3
+    neuron = SigmoidNeuronRegressor(alpha=0.01, max_iter=20, tol=None).fit(X, y)
+    objective, W = neuron._training_objective(X, y)
+    assert objective.value(W) == pytest.approx(neuron.loss_curve_[-1], rel=1e-12)

@@ -58,7 +58,7 @@ class BaseSigmoidGD(BaseEstimator):
         loss,
         learning_rate="auto",
         max_iter=1000,
-        tol=1e-6,
+        tol=1e-5,
         n_iter_no_change=5,
         alpha=1e-4,
         fit_intercept=True,

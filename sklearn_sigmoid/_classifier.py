@@ -46,7 +46,7 @@ class GDLogisticRegression(LinearClassifierMixin, BaseSigmoidGD):
     max_iter : int, default=1000
         Maximum number of epochs (passes over the training data).
 
-    tol : float or None, default=1e-6
+    tol : float or None, default=1e-5
         Stop when the objective (or, with ``early_stopping``, the validation
         score) has not improved by at least ``tol`` for ``n_iter_no_change``
         consecutive epochs.  ``None`` runs exactly ``max_iter`` epochs.
@@ -168,7 +168,7 @@ class GDLogisticRegression(LinearClassifierMixin, BaseSigmoidGD):
         loss="cross_entropy",
         learning_rate="auto",
         max_iter=1000,
-        tol=1e-6,
+        tol=1e-5,
         n_iter_no_change=5,
         alpha=1e-4,
         fit_intercept=True,

@@ -102,8 +102,9 @@ class SigmoidCrossEntropy(_SigmoidLoss):
     curvature = 0.25  # max of s (1 - s)
 
     def loss(self, raw, Y):
-        # -y log s - (1 - y) log(1 - s), with log(1 - s) = log_expit(-z)
-        return -np.sum(Y * log_expit(raw) + (1 - Y) * log_expit(-raw), axis=1)
+        # -y log s - (1 - y) log(1 - s) = -y z - log(1 - s), since
+        # log s - log(1 - s) = z; and log(1 - s) = log_expit(-z).
+        return -np.sum(Y * raw + log_expit(-raw), axis=1)
 
     def loss_gradient(self, raw, Y):
         return self.loss(raw, Y), expit(raw) - Y

@@ -17,7 +17,7 @@ One evaluation costs one product ``X @ coef.T`` and, for the gradient, one
 """
 
 import numpy as np
-from sklearn.utils.extmath import safe_sparse_dot
+from sklearn.utils.extmath import row_norms, safe_sparse_dot
 
 
 def linear_scores(X, W):
@@ -48,6 +48,9 @@ class LinearObjective:
         self.Y = Y
         self.sample_weight = sample_weight
         self.weights = sample_weight / sample_weight.sum()
+        # Objective values are summed in float64 even for float32 data, so
+        # that small decreases stay visible to the line search.
+        self._weights64 = self.weights.astype(np.float64)
         self.alpha = alpha
         self.fit_intercept = fit_intercept
 
@@ -74,26 +77,41 @@ class LinearObjective:
         coef = W[:, :-1]
         return 0.5 * self.alpha * float(np.vdot(coef, coef)) if self.alpha else 0.0
 
+    def _mean(self, loss):
+        return float(self._weights64 @ loss.astype(np.float64, copy=False))
+
     def value(self, W, raw=None):
         """Objective at ``W`` (``raw`` may be passed if already computed)."""
         if raw is None:
             raw = self.raw(W)
-        return float(self.weights @ self.loss.loss(raw, self.Y)) + self._penalty(W)
+        return self._mean(self.loss.loss(raw, self.Y)) + self._penalty(W)
 
-    def value_grad(self, W, raw=None):
-        """Objective and its gradient at ``W``, from one pair of passes over X."""
-        if raw is None:
-            raw = self.raw(W)
+    def value_and_partial(self, W, raw):
+        """Objective at ``W`` and ``G``, its gradient w.r.t. the raw scores.
+
+        Costs no pass over X (``raw`` is given); :meth:`gradient_from_partial`
+        then makes the one pass the full gradient needs.
+        """
         loss, G = self.loss.loss_gradient(raw, self.Y)
-        value = float(self.weights @ loss) + self._penalty(W)
         G *= self.weights[:, None]
+        return self._mean(loss) + self._penalty(W), G
+
+    def gradient_from_partial(self, W, G):
+        """Gradient w.r.t. ``W`` from :meth:`value_and_partial`'s ``G``."""
         grad = np.empty_like(W)
         # (X.T @ G).T: for CSR X, X.T is CSC and the product needs no copy of X.
         grad[:, :-1] = safe_sparse_dot(self.X.T, G, dense_output=True).T
         if self.alpha:
             grad[:, :-1] += self.alpha * W[:, :-1]
         grad[:, -1] = G.sum(axis=0) if self.fit_intercept else 0.0
-        return value, grad
+        return grad
+
+    def value_grad(self, W, raw=None):
+        """Objective and its gradient at ``W``, from one pair of passes over X."""
+        if raw is None:
+            raw = self.raw(W)
+        value, G = self.value_and_partial(W, raw)
+        return value, self.gradient_from_partial(W, G)
 
     def _hessian_bound_operator(self, v):
         """``A.T @ diag(weights) @ A @ v`` with ``A = [X, 1]`` (or ``X``)."""
@@ -136,13 +154,23 @@ class LinearObjective:
         # Power iteration approaches lambda_max from below: add a margin.
         return self.loss.curvature * 1.05 * lam + self.alpha
 
+    def trace_lipschitz(self):
+        """A cheap Lipschitz bound: the trace instead of the top eigenvalue.
+
+        ``curvature * sum_i weights_i * (||x_i||^2 + 1) + alpha`` bounds
+        :meth:`lipschitz` from above (by up to the rank of X) at the cost of
+        one read of X.  Enough for a first step that a line search and
+        spectral steps then correct.
+        """
+        sq_norms = row_norms(self.X, squared=True)
+        trace = float(self._weights64 @ sq_norms.astype(np.float64, copy=False))
+        if self.fit_intercept:
+            trace += 1.0
+        return self.loss.curvature * trace + self.alpha
+
     def max_sample_lipschitz(self):
         """Lipschitz bound valid for the objective restricted to any mini-batch."""
-        X = self.X
-        if hasattr(X, "multiply"):
-            sq_norms = np.asarray(X.multiply(X).sum(axis=1)).ravel()
-        else:
-            sq_norms = np.einsum("ij,ij->i", X, X)
+        sq_norms = row_norms(self.X, squared=True)
         positive = self.sample_weight > 0
         top = float(sq_norms[positive].max()) + (1.0 if self.fit_intercept else 0.0)
         return self.loss.curvature * top + self.alpha

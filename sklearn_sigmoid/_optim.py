@@ -35,7 +35,6 @@ import numpy as np
 
 # Armijo's constant: accept a step t when J(W - t g) <= J(W) - c * t * ||g||^2.
 _ARMIJO = 1e-4
-_MAX_HALVINGS = 60
 
 
 class DivergenceError(ValueError):
@@ -119,8 +118,8 @@ class SpectralStep:
         self.W = W
         self.value, self.grad = objective.value_grad(W)
         self.initial_value = self.value
-        self.min_step = 1e-3 / lipschitz
-        self.max_step = 1e6 / lipschitz
+        self.min_step = 1e-6 / lipschitz
+        self.max_step = 1e9 / lipschitz
         self.step = 1.0 / lipschitz
         self.converged = False
         self._prev = None
@@ -155,21 +154,26 @@ class SpectralStep:
         if self._prev is not None:
             self.step = min(max(self._spectral_step(), self.min_step), self.max_step)
         t = self.step
-        for _ in range(_MAX_HALVINGS):
+        # A step below this changes no parameter at the data's precision.
+        negligible = np.finfo(self.W.dtype).eps * (np.abs(self.W).max() + 1.0)
+        g_max = np.abs(g).max()
+        while True:
             W_try = self.W - t * g
             raw = self.objective.raw(W_try)
-            value = self.objective.value(W_try, raw)
+            value, G = self.objective.value_and_partial(W_try, raw)
             if value <= self.value - _ARMIJO * t * g_sq:
                 break
             t *= 0.5
-        else:  # no decrease possible at machine precision: we are at the optimum
-            self.converged = True
-            return self.value
+            if t * g_max < negligible:
+                # No decrease is possible at machine precision: the optimum.
+                self.converged = True
+                return self.value
         self._prev = (self.W, g)
         self._n += 1
         self.step = t
         self.W = W_try
-        self.value, self.grad = self.objective.value_grad(W_try, raw)
+        self.value = value
+        self.grad = self.objective.gradient_from_partial(W_try, G)
         return self.value
 
 
@@ -231,7 +235,7 @@ def make_stepper(
     full_batch = batch_size is None or batch_size >= objective.n_samples
     if learning_rate == "auto":
         if full_batch and not momentum:
-            return SpectralStep(objective, W, objective.lipschitz(), state)
+            return SpectralStep(objective, W, objective.trace_lipschitz(), state)
         lipschitz = (
             objective.lipschitz() if full_batch else objective.max_sample_lipschitz()
         )

@@ -47,7 +47,7 @@ class SigmoidNeuronRegressor(RegressorMixin, BaseSigmoidGD):
     max_iter : int, default=1000
         Maximum number of epochs.
 
-    tol : float or None, default=1e-6
+    tol : float or None, default=1e-5
         Stop when the objective (or validation score) has not improved by
         ``tol`` for ``n_iter_no_change`` epochs; ``None`` runs ``max_iter``.
 
@@ -171,7 +171,7 @@ class SigmoidNeuronRegressor(RegressorMixin, BaseSigmoidGD):
         loss="mse",
         learning_rate="auto",
         max_iter=1000,
-        tol=1e-6,
+        tol=1e-5,
         n_iter_no_change=5,
         alpha=1e-4,
         fit_intercept=True,

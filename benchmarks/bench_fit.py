@@ -1,0 +1,418 @@
+"""How fast does gradient descent reach logistic regression's optimum?
+
+Four measurements, each against scikit-learn measured in the same run:
+
+1. **Time to optimum.** For each showcase feature set of the polarity corpus
+   (keyword counts; full-vocabulary counts raw and MaxAbs-scaled; binary
+   presence), ``f*`` is the smaller of the objectives reached by lbfgs at
+   ``tol=1e-10`` and by ours run to convergence.  Then the wall time for
+   ``GDLogisticRegression(alpha=1/n)`` (default settings otherwise) and for
+   ``LogisticRegression()`` (C = 1, same objective) to reach relative gaps
+   ``(f - f*) / f*`` of 1e-2, 1e-4 and 1e-6: the smallest ``max_iter`` that
+   reaches the gap is found by search, and that fit is timed (best of 3).
+   Held-out accuracy (5-fold) of both defaults shows which gap matters.
+2. **Epoch cost vs floor.** Time of one epoch (fixed step, and the default
+   ``'auto'`` step) divided by the time of one ``X @ w`` plus one ``X.T @ r``
+   on the same matrix, float64 and float32.
+3. **Scaling.** Synthetic bag-of-words matrices (Zipf vocabulary, ~200 tokens a
+   document): time per epoch, time to a 1e-4 gap, peak traced memory, against
+   LogisticRegression, and the log-log slope of fit time against rows.
+4. **The lecture's loop.** The per-sample pure-Python gradient-descent loop,
+   timed per epoch on keyword features, against one vectorised epoch.
+
+Every timing runs under one BLAS thread for both sides, and the time-to-gap
+table again under the default thread count (numpy's and scipy's OpenBLAS
+pools compete on two cores), reported apart.
+
+Run: ``python benchmarks/bench_fit.py [--quick] [--max-rows N]``; writes
+``results/bench_fit.json`` and ``results/bench_fit.md`` beside this script.
+"""
+
+import argparse
+import json
+import math
+import os
+import platform
+import sys
+import time
+import tracemalloc
+import warnings
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+import sklearn
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold, cross_val_score
+from sklearn.preprocessing import MaxAbsScaler
+from threadpoolctl import threadpool_info, threadpool_limits
+
+from sklearn_sigmoid import GDLogisticRegression
+from sklearn_sigmoid._loss import get_loss
+from sklearn_sigmoid._objective import LinearObjective
+from sklearn_sigmoid.datasets import load_movie_reviews, load_opinion_lexicon
+from sklearn_sigmoid.features import KeywordCounter
+
+GAPS = (1e-2, 1e-4, 1e-6)
+# The same problem at every size: an L2 strength that does not shrink with n.
+SCALING_ALPHA = 1e-3
+
+
+# -- helpers -------------------------------------------------------------------
+
+
+def best_time(fn, repeat=3):
+    best = math.inf
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def objective_value(X, y, alpha, coef, intercept):
+    """Our objective (mean log-loss + alpha/2 ||coef||^2) at given parameters."""
+    Y = np.asarray(y, dtype=np.float64).reshape(-1, 1)
+    obj = LinearObjective(
+        get_loss("cross_entropy", "sigmoid"), X, Y, np.ones(X.shape[0]), alpha, True
+    )
+    W = np.hstack([np.reshape(coef, (1, -1)), np.reshape(intercept, (1, 1))])
+    return obj.value(W.astype(np.float64))
+
+
+def make_ours(alpha, max_iter):
+    return GDLogisticRegression(alpha=alpha, max_iter=max_iter, tol=None)
+
+
+def make_lbfgs(alpha, max_iter, n):
+    return LogisticRegression(C=1.0 / (alpha * n), max_iter=max_iter, tol=1e-14)
+
+
+def gap_after(make, X, y, alpha, fstar, k):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = make(k).fit(X, y)
+    return (objective_value(X, y, alpha, model.coef_, model.intercept_) - fstar) / fstar
+
+
+def iterations_to_gap(make, X, y, alpha, fstar, gap, k_max=100_000):
+    """Smallest max_iter whose fit reaches ``gap`` (doubling, then bisection)."""
+    lo, hi = 0, 1
+    while gap_after(make, X, y, alpha, fstar, hi) > gap:
+        lo, hi = hi, hi * 2
+        if hi > k_max:
+            return None
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if gap_after(make, X, y, alpha, fstar, mid) <= gap:
+            hi = mid
+        else:
+            lo = mid
+    return hi
+
+
+# -- 1. time to optimum --------------------------------------------------------
+
+
+def feature_sets(docs, data_home):
+    lexicon = load_opinion_lexicon(data_home=data_home)
+    counts = CountVectorizer().fit_transform(docs).astype(np.float64)
+    keywords = KeywordCounter.from_lexicon(
+        lexicon.positive, lexicon.negative, summarize=False
+    ).fit_transform(docs)
+    return {
+        "keywords (Hu & Liu counts)": sp.csr_matrix(keywords),
+        "vocabulary, raw counts": counts.tocsr(),
+        "vocabulary, MaxAbs-scaled": MaxAbsScaler().fit_transform(counts).tocsr(),
+        "vocabulary, binary": (counts > 0).astype(np.float64).tocsr(),
+    }
+
+
+def time_to_optimum(sets, y, log):
+    rows = []
+    n = len(y)
+    alpha = 1.0 / n
+    for name, X in sets.items():
+        ref = LogisticRegression(C=1.0, tol=1e-10, max_iter=100_000).fit(X, y)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            tight = GDLogisticRegression(alpha=alpha, tol=1e-15, max_iter=20_000).fit(X, y)
+        fstar = min(
+            objective_value(X, y, alpha, ref.coef_, ref.intercept_),
+            objective_value(X, y, alpha, tight.coef_, tight.intercept_),
+        )
+        row = {"features": name, "shape": list(X.shape), "nnz": int(X.nnz),
+               "f_star": fstar}
+        for label, make in (
+            ("ours", lambda k: make_ours(alpha, k)),
+            ("lbfgs", lambda k: make_lbfgs(alpha, k, n)),
+        ):
+            for gap in GAPS:
+                k = iterations_to_gap(make, X, y, alpha, fstar, gap)
+                seconds = None if k is None else best_time(lambda: make(k).fit(X, y))
+                row[f"{label}_iter_{gap:g}"] = k
+                row[f"{label}_seconds_{gap:g}"] = seconds
+        for gap in GAPS:
+            a, b = row[f"ours_seconds_{gap:g}"], row[f"lbfgs_seconds_{gap:g}"]
+            row[f"ratio_{gap:g}"] = None if a is None or b is None else a / b
+        cv = StratifiedKFold(5, shuffle=True, random_state=0)
+        row["cv_accuracy_ours"] = float(cross_val_score(
+            GDLogisticRegression(alpha=alpha * 5 / 4), X, y, cv=cv).mean())
+        row["cv_accuracy_lbfgs"] = float(cross_val_score(
+            LogisticRegression(C=1.0, max_iter=10_000), X, y, cv=cv).mean())
+        log(f"  {name}: time to 1e-4 gap ours {row['ours_seconds_0.0001']:.4f}s "
+            f"({row['ours_iter_0.0001']} epochs), lbfgs {row['lbfgs_seconds_0.0001']:.4f}s "
+            f"({row['lbfgs_iter_0.0001']} iterations): ratio {row['ratio_0.0001']:.2f}")
+        rows.append(row)
+    return rows
+
+
+# -- 2. epoch cost vs the two-pass floor ----------------------------------------
+
+
+def epoch_cost(sets, y, log):
+    rows = []
+    alpha = 1.0 / len(y)
+    for name, X64 in sets.items():
+        for dtype in (np.float64, np.float32):
+            X = X64.astype(dtype)
+            w = np.ones(X.shape[1], dtype=dtype) * 1e-3
+            r = np.ones(X.shape[0], dtype=dtype) * 1e-3
+            floor = best_time(lambda: (X @ w, X.T @ r), repeat=50)
+            Y = y.reshape(-1, 1).astype(dtype)
+            safe = 1.0 / LinearObjective(get_loss("cross_entropy", "sigmoid"), X, Y,
+                                         np.ones(len(y), dtype=dtype), alpha,
+                                         True).lipschitz()
+
+            def epochs(k, lr):
+                model = GDLogisticRegression(alpha=alpha, learning_rate=lr,
+                                             max_iter=k, tol=None)
+                return best_time(lambda: model.fit(X, y), repeat=3)
+
+            fixed = (epochs(110, safe) - epochs(10, safe)) / 100
+            auto = (epochs(110, "auto") - epochs(10, "auto")) / 100
+            row = {"features": name, "dtype": np.dtype(dtype).name,
+                   "floor_seconds": floor, "fixed_epoch_seconds": fixed,
+                   "auto_epoch_seconds": auto,
+                   "fixed_vs_floor": fixed / floor, "auto_vs_floor": auto / floor}
+            log(f"  {name} {row['dtype']}: floor {floor * 1e3:.3f} ms, epoch fixed "
+                f"{fixed * 1e3:.3f} ms ({fixed / floor:.2f}x), auto "
+                f"{auto * 1e3:.3f} ms ({auto / floor:.2f}x)")
+            rows.append(row)
+    return rows
+
+
+# -- 3. scaling on synthetic bag-of-words ----------------------------------------
+
+
+def zipf_bag_of_words(n_rows, n_vocab=50_000, tokens=200, seed=0):
+    """Counts of ``tokens`` Zipf-distributed words a row, and a noisy label."""
+    rng = np.random.RandomState(seed)
+    ranks = np.arange(1, n_vocab + 1)
+    p = 1.0 / ranks
+    p /= p.sum()
+    cols = rng.choice(n_vocab, size=n_rows * tokens, p=p)
+    rows = np.repeat(np.arange(n_rows), tokens)
+    X = sp.csr_matrix((np.ones(len(cols)), (rows, cols)), shape=(n_rows, n_vocab))
+    X.sum_duplicates()
+    w = rng.normal(size=n_vocab) * (rng.uniform(size=n_vocab) < 0.05)
+    z = X @ w / np.sqrt(tokens)
+    y = (z + rng.logistic(size=n_rows) * 0.5 > np.median(z)).astype(int)
+    return X, y
+
+
+def peak_memory(fn):
+    tracemalloc.start()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def scaling(row_counts, log):
+    rows = []
+    for n in row_counts:
+        X, y = zipf_bag_of_words(n)
+        alpha = SCALING_ALPHA
+        x_bytes = X.data.nbytes + X.indices.nbytes + X.indptr.nbytes
+        ours_epoch = (
+            best_time(lambda: make_ours(alpha, 11).fit(X, y), 1)
+            - best_time(lambda: make_ours(alpha, 1).fit(X, y), 1)
+        ) / 10
+        ref = make_lbfgs(alpha, 10_000, n).set_params(tol=1e-10).fit(X, y)
+        fstar = objective_value(X, y, alpha, ref.coef_, ref.intercept_)
+        k_ours = iterations_to_gap(lambda k: make_ours(alpha, k), X, y, alpha, fstar, 1e-4)
+        k_lbfgs = iterations_to_gap(lambda k: make_lbfgs(alpha, k, n), X, y, alpha,
+                                    fstar, 1e-4)
+        t_ours = best_time(lambda: make_ours(alpha, k_ours).fit(X, y), 1)
+        t_lbfgs = best_time(lambda: make_lbfgs(alpha, k_lbfgs, n).fit(X, y), 1)
+        mem_ours = peak_memory(lambda: make_ours(alpha, k_ours).fit(X, y))
+        mem_lbfgs = peak_memory(lambda: make_lbfgs(alpha, k_lbfgs, n).fit(X, y))
+        row = {"rows": n, "nnz": int(X.nnz), "X_bytes": int(x_bytes),
+               "epoch_seconds": ours_epoch, "ours_seconds_1e-4": t_ours,
+               "ours_epochs_1e-4": k_ours, "lbfgs_seconds_1e-4": t_lbfgs,
+               "lbfgs_iter_1e-4": k_lbfgs, "ours_peak_bytes": mem_ours,
+               "lbfgs_peak_bytes": mem_lbfgs,
+               "ours_peak_vs_X": mem_ours / x_bytes}
+        log(f"  n={n}: epoch {ours_epoch * 1e3:.2f} ms, to 1e-4 ours {t_ours:.3f}s "
+            f"({k_ours} epochs) vs lbfgs {t_lbfgs:.3f}s; peak memory "
+            f"{mem_ours / 2**20:.1f} MiB = {mem_ours / x_bytes:.2f} x size of X")
+        rows.append(row)
+        del X
+    if len(rows) > 1:
+        logn = np.log([r["rows"] for r in rows])
+        for key in ("epoch_seconds", "ours_seconds_1e-4", "lbfgs_seconds_1e-4"):
+            slope = np.polyfit(logn, np.log([r[key] for r in rows]), 1)[0]
+            rows[-1][f"slope_{key}"] = float(slope)
+            log(f"  log-log slope of {key} against rows: {slope:.2f}")
+    return rows
+
+
+# -- 4. the lecture's loop --------------------------------------------------------
+
+
+def lecture_loop_epoch(X, y, w, b, eta):
+    """One epoch of the lecture's per-sample loop (cross-entropy gradients)."""
+    n, d = len(X), len(X[0])
+    dw = [0.0] * d
+    db = 0.0
+    for i in range(n):
+        z = b + sum(w[j] * X[i][j] for j in range(d))
+        s = 1.0 / (1.0 + math.exp(-z))
+        for j in range(d):
+            dw[j] += (s - y[i]) * X[i][j]
+        db += s - y[i]
+    return [w[j] - eta * dw[j] / n for j in range(d)], b - eta * db / n
+
+
+def lecture_loop(docs, y, log):
+    X = KeywordCounter().fit_transform(docs)  # the lecture's two counts
+    rows, labels = X.tolist(), [int(v) for v in y]
+    loop = best_time(lambda: lecture_loop_epoch(rows, labels, [0.0, 0.0], 0.0, 0.1), 3)
+    model = (
+        best_time(lambda: GDLogisticRegression(learning_rate=0.1, max_iter=101,
+                                               tol=None).fit(X, y), 3)
+        - best_time(lambda: GDLogisticRegression(learning_rate=0.1, max_iter=1,
+                                                 tol=None).fit(X, y), 3)
+    ) / 100
+    log(f"  per-sample loop {loop * 1e3:.2f} ms/epoch, vectorised {model * 1e3:.3f} "
+        f"ms/epoch: {loop / model:.0f}x faster")
+    return {"shape": list(X.shape), "loop_epoch_seconds": loop,
+            "vectorised_epoch_seconds": model, "speed_up": loop / model}
+
+
+# -- report -----------------------------------------------------------------------
+
+
+def fmt(v, spec=".3f"):
+    return "n/a" if v is None else format(v, spec)
+
+
+def markdown(report):
+    out = [f"Machine: {report['machine']['summary']}.", ""]
+    for threads, rows in report["time_to_optimum"].items():
+        out += [f"**Time to a relative objective gap** (BLAS threads: {threads}); "
+                "seconds, ours / lbfgs:", "",
+                "| features | 1e-2 | 1e-4 | 1e-6 | CV accuracy ours / lbfgs |",
+                "|---|---|---|---|---|"]
+        for r in rows:
+            cells = [
+                f"{fmt(r[f'ours_seconds_{g:g}'], '.3f')} / "
+                f"{fmt(r[f'lbfgs_seconds_{g:g}'], '.3f')} = "
+                f"**{fmt(r[f'ratio_{g:g}'], '.2f')}**"
+                for g in GAPS
+            ]
+            out.append(f"| {r['features']} | " + " | ".join(cells)
+                       + f" | {r['cv_accuracy_ours']:.3f} / {r['cv_accuracy_lbfgs']:.3f} |")
+        out.append("")
+    out += ["**Epoch cost** (one thread), against one `X @ w` plus one `X.T @ r`:", "",
+            "| features | dtype | floor ms | fixed-step epoch | auto epoch |",
+            "|---|---|---|---|---|"]
+    for r in report["epoch_cost"]:
+        out.append(f"| {r['features']} | {r['dtype']} | {r['floor_seconds'] * 1e3:.3f} | "
+                   f"{r['fixed_vs_floor']:.2f}x | {r['auto_vs_floor']:.2f}x |")
+    out += ["", "**Scaling** (synthetic Zipf bag of words, 200 tokens a row, one thread):",
+            "", "| rows | epoch ms | ours to 1e-4 s | lbfgs to 1e-4 s | peak / size of X |",
+            "|---|---|---|---|---|"]
+    for r in report["scaling"]:
+        out.append(f"| {r['rows']} | {r['epoch_seconds'] * 1e3:.2f} | "
+                   f"{r['ours_seconds_1e-4']:.3f} | {r['lbfgs_seconds_1e-4']:.3f} | "
+                   f"{r['ours_peak_vs_X']:.2f} |")
+    last = report["scaling"][-1] if report["scaling"] else {}
+    if "slope_epoch_seconds" in last:
+        out.append(f"\nLog-log slope against rows: epoch {last['slope_epoch_seconds']:.2f}, "
+                   f"ours to 1e-4 {last['slope_ours_seconds_1e-4']:.2f}, lbfgs "
+                   f"{last['slope_lbfgs_seconds_1e-4']:.2f}.")
+    loop = report["lecture_loop"]
+    out.append(f"\n**The lecture's per-sample loop** on {loop['shape'][0]} x "
+               f"{loop['shape'][1]} keyword counts: {loop['loop_epoch_seconds'] * 1e3:.1f} "
+               f"ms an epoch, against {loop['vectorised_epoch_seconds'] * 1e3:.3f} ms "
+               f"vectorised ({loop['speed_up']:.0f}x).")
+    return "\n".join(out) + "\n"
+
+
+def machine():
+    summary = (f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+               f"Python {platform.python_version()}, numpy {np.__version__}, scipy "
+               f"{sp.__name__ and __import__('scipy').__version__}, scikit-learn "
+               f"{sklearn.__version__}")
+    return {"summary": summary, "platform": platform.platform(),
+            "blas": [{k: i.get(k) for k in ("internal_api", "version", "num_threads",
+                                            "architecture")} for i in threadpool_info()]}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-home", default=None, help="folder holding the corpus")
+    parser.add_argument("--out", default=str(Path(__file__).parent / "results"))
+    parser.add_argument("--max-rows", type=int, default=100_000,
+                        help="largest synthetic matrix (1e6 needs ~3 GB and minutes)")
+    parser.add_argument("--quick", action="store_true",
+                        help="skip the default-threads rerun and the largest sizes")
+    args = parser.parse_args(argv)
+    if args.data_home is None:
+        shared = Path(__file__).resolve().parents[2] / "shared" / "data"
+        args.data_home = str(shared) if shared.is_dir() else None
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    # Fits stopped at a given max_iter are the method here, not a problem.
+    warnings.simplefilter("ignore", ConvergenceWarning)
+
+    def log(msg):
+        print(msg, flush=True)
+
+    docs, y = load_movie_reviews(data_home=args.data_home, return_X_y=True,
+                                 download_if_missing=True)
+    y = np.asarray(y)
+    sets = feature_sets(docs, args.data_home)
+    report = {"machine": machine(), "time_to_optimum": {}}
+    log(f"Machine: {report['machine']['summary']}")
+    log("1. time to optimum, one BLAS thread")
+    with threadpool_limits(1):
+        report["time_to_optimum"]["1"] = time_to_optimum(sets, y, log)
+    if not args.quick:
+        log("1b. time to optimum, default BLAS threads")
+        report["time_to_optimum"]["default"] = time_to_optimum(sets, y, log)
+    with threadpool_limits(1):
+        log("2. epoch cost against the two-pass floor")
+        report["epoch_cost"] = epoch_cost(sets, y, log)
+        log("3. scaling on synthetic bag-of-words")
+        sizes = [n for n in (1_000, 10_000, 100_000, 1_000_000) if n <= args.max_rows]
+        if args.quick:
+            sizes = sizes[:2]
+        report["scaling"] = scaling(sizes, log)
+        log("4. the lecture's per-sample loop")
+        report["lecture_loop"] = lecture_loop(docs, y, log)
+    (out / "bench_fit.json").write_text(json.dumps(report, indent=2, default=str))
+    text = markdown(report)
+    (out / "bench_fit.md").write_text(text)
+    print()
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

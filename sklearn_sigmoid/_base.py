@@ -20,6 +20,8 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from threadpoolctl import threadpool_limits
+
 from ._loss import LOSS_ALIASES, get_loss
 from ._objective import LinearObjective
 from ._optim import StoppingRule, make_stepper, run_epochs
@@ -259,30 +261,27 @@ class BaseSigmoidGD(BaseEstimator):
                 return self._validation_score(W, X_val, Y_val, sw_val)
 
         objective = self._make_objective(X, Y, sample_weight)
-        stepper = make_stepper(
-            objective,
-            W,
-            learning_rate=self.learning_rate,
-            momentum=self.momentum,
-            batch_size=self.batch_size,
-            shuffle=self.shuffle,
-            rng=rng,
-            state=(
-                getattr(self, "_optimizer_state", None)
-                if continue_fit and coef_init is None and intercept_init is None
-                else None
-            ),
-        )
-        if partial:
-            result = run_epochs(
-                stepper, max_iter=1, learning_rate=self.learning_rate,
-                verbose=self.verbose,
+        # The optimiser's BLAS calls are vector operations, where threads cost
+        # more than they bring (several times slower on two cores): one thread.
+        with threadpool_limits(limits=1, user_api="blas"):
+            stepper = make_stepper(
+                objective,
+                W,
+                learning_rate=self.learning_rate,
+                momentum=self.momentum,
+                batch_size=self.batch_size,
+                shuffle=self.shuffle,
+                rng=rng,
+                state=(
+                    getattr(self, "_optimizer_state", None)
+                    if continue_fit and coef_init is None and intercept_init is None
+                    else None
+                ),
             )
-        else:
             result = run_epochs(
                 stepper,
-                max_iter=self.max_iter,
-                stopping=StoppingRule(self.tol, self.n_iter_no_change),
+                max_iter=1 if partial else self.max_iter,
+                stopping=None if partial else StoppingRule(self.tol, self.n_iter_no_change),
                 monitor=monitor,
                 learning_rate=self.learning_rate,
                 verbose=self.verbose,

@@ -53,6 +53,7 @@ class LinearObjective:
         self._weights64 = self.weights.astype(np.float64)
         self.alpha = alpha
         self.fit_intercept = fit_intercept
+        self._XT = X.T  # built once: for CSR X a CSC view, no copy
 
     @property
     def n_samples(self):
@@ -86,21 +87,35 @@ class LinearObjective:
             raw = self.raw(W)
         return self._mean(self.loss.loss(raw, self.Y)) + self._penalty(W)
 
-    def value_and_partial(self, W, raw):
-        """Objective at ``W`` and ``G``, its gradient w.r.t. the raw scores.
+    def data_term(self, raw):
+        """Weighted mean loss at raw scores, and ``G``, its gradient w.r.t. them.
 
-        Costs no pass over X (``raw`` is given); :meth:`gradient_from_partial`
-        then makes the one pass the full gradient needs.
+        Costs no pass over X; :meth:`gradient_from_partial` then makes the one
+        pass the full gradient needs.  ``G`` has the dtype of X.
         """
         loss, G = self.loss.loss_gradient(raw, self.Y)
         G *= self.weights[:, None]
-        return self._mean(loss) + self._penalty(W), G
+        return self._mean(loss), G.astype(self.X.dtype, copy=False)
+
+    def value_and_partial(self, W, raw):
+        """Objective at ``W`` (raw scores given) and :meth:`data_term`'s ``G``."""
+        data, G = self.data_term(raw)
+        return data + self._penalty(W), G
+
+    def penalty_along(self, W, D):
+        """``t -> penalty(W - t D)`` in O(1) per call (a quadratic in t)."""
+        if not self.alpha:
+            return lambda t: 0.0
+        c, d = W[:, :-1], D[:, :-1]
+        cc, cd, dd = (float(np.vdot(a, b)) for a, b in ((c, c), (c, d), (d, d)))
+        half = 0.5 * self.alpha
+        return lambda t: half * (cc - 2.0 * t * cd + t * t * dd)
 
     def gradient_from_partial(self, W, G):
         """Gradient w.r.t. ``W`` from :meth:`value_and_partial`'s ``G``."""
         grad = np.empty_like(W)
         # (X.T @ G).T: for CSR X, X.T is CSC and the product needs no copy of X.
-        grad[:, :-1] = safe_sparse_dot(self.X.T, G, dense_output=True).T
+        grad[:, :-1] = safe_sparse_dot(self._XT, G, dense_output=True).T
         if self.alpha:
             grad[:, :-1] += self.alpha * W[:, :-1]
         grad[:, -1] = G.sum(axis=0) if self.fit_intercept else 0.0

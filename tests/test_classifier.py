@@ -15,7 +15,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils._param_validation import InvalidParameterError
 
-from sklearn_sigmoid import GDLogisticRegression
+from sklearn_sigmoid import DivergenceError, GDLogisticRegression
 
 
 @pytest.fixture(scope="module")
@@ -185,6 +185,25 @@ def test_warm_start_continues_the_optimiser_exactly(binary, params):
     once = GDLogisticRegression(max_iter=15, tol=None, **params).fit(X, y)
     assert_allclose(clf.coef_, once.coef_, rtol=1e-10)
     assert_allclose(clf.loss_curve_, once.loss_curve_, rtol=1e-12)
+
+
+def test_warm_start_pieces_behave_as_one_fit_for_sgd_and_divergence():
+    X, y = make_classification(n_samples=200, n_features=5, random_state=0)
+    # Mini-batches: the shuffling generator carries over between pieces.
+    sgd = dict(batch_size=20, learning_rate=0.1, random_state=0, tol=None)
+    pieces = GDLogisticRegression(max_iter=1, warm_start=True, **sgd)
+    for _ in range(6):
+        pieces.fit(X, y)
+    once = GDLogisticRegression(max_iter=6, **sgd).fit(X, y)
+    assert_allclose(pieces.coef_, once.coef_, rtol=1e-10)
+    # Divergence is judged against where descent started, not each piece.
+    big = dict(learning_rate=300.0, alpha=0.0, tol=None)
+    with pytest.raises(DivergenceError):
+        GDLogisticRegression(max_iter=200, **big).fit(X, y)
+    pieces = GDLogisticRegression(max_iter=1, warm_start=True, **big)
+    with pytest.raises(DivergenceError):
+        for _ in range(200):
+            pieces.fit(X, y)
 
 
 def test_coef_init_and_intercept_init(binary):

@@ -16,7 +16,8 @@ vocabulary, each MaxAbs-scaled.  Features are fitted on each training fold;
 only the model's ``fit`` is timed, under one BLAS thread for every model.
 A ``GridSearchCV`` over ``learning_rate`` reports the value it picks.
 
-Writes ``results/movie_reviews.{md,json}`` and ``results/loss_curves.png``
+Writes ``results/movie_reviews.{md,json}``, ``results/loss_curves.png`` and
+``results/top_keywords.png`` (through :mod:`sklearn_sigmoid.inspection`)
 (next to this script unless ``--out`` says otherwise) and prints the table.
 
 Run: ``python benchmarks/movie_reviews.py`` (see README for the one-line set-up).
@@ -95,7 +96,7 @@ def evaluate(data, target, data_home, log):
     cv = StratifiedKFold(N_FOLDS, shuffle=True, random_state=SEED)
     folds = list(cv.split(data, target))
     docs = np.asarray(data, dtype=object)
-    results, curves = {}, {}
+    results, curves, fold1_models = {}, {}, {}
     for feat_name, featurizer in feature_sets(data_home).items():
         for fold, (train, test) in enumerate(folds):
             feats = clone(featurizer)
@@ -125,10 +126,15 @@ def evaluate(data, target, data_home, log):
                 )
                 if fold == 0 and hasattr(model, "loss_curve_"):
                     curves[(feat_name, model_name)] = list(map(float, model.loss_curve_))
+                    entry = fold1_models.setdefault(feat_name, {
+                        "models": {},
+                        "feature_names": feats.get_feature_names_out(),
+                    })
+                    entry["models"][model_name] = model
                 line.append(f"{model_name.split(' (')[0].split(' >')[0]} "
                             f"{row['accuracy'][-1]:.3f}")
             log(" ".join(line[:1]) + " " + ", ".join(line[1:]))
-    return folds, results, curves
+    return folds, results, curves, fold1_models
 
 
 def grid_search(data, target, folds, log):
@@ -190,27 +196,41 @@ def markdown_table(rows):
     return "\n".join(lines)
 
 
-def plot_curves(curves, path):
+def plot_figures(fold1_models, out):
+    """Loss curves of the fold-1 models, and what the vocabulary model looks at."""
     try:
         import matplotlib
 
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError:
-        return None
-    feats = sorted({f for f, _ in curves}, key=["keywords", "lexicon", "vocabulary"].index)
-    fig, axes = plt.subplots(1, len(feats), figsize=(4.2 * len(feats), 3.4), squeeze=False)
+        return []
+    from sklearn_sigmoid.inspection import LossCurveDisplay, TopKeywordsDisplay
+
+    feats = list(fold1_models)
+    fig, axes = plt.subplots(1, len(feats), figsize=(4.4 * len(feats), 3.6),
+                             squeeze=False)
     for ax, feat in zip(axes[0], feats):
-        for (f, model), curve in curves.items():
-            if f == feat:
-                ax.plot(np.arange(1, len(curve) + 1), curve, label=model)
-        ax.set(title=f"{feat} (fold 1)", xlabel="epoch", ylabel="training objective",
-               xscale="log", yscale="log")
-    axes[0][0].legend(fontsize=7)
+        models = fold1_models[feat]["models"]
+        LossCurveDisplay.from_estimator(list(models.values()), names=list(models),
+                                        log_scale=True, ax=ax)
+        ax.set_xscale("log")
+        ax.set_title(f"{feat} (fold 1)")
+        ax.legend(fontsize=6)
     fig.tight_layout()
-    fig.savefig(path, dpi=90)
+    curves_png = out / "loss_curves.png"
+    fig.savefig(curves_png, dpi=90)
     plt.close(fig)
-    return str(path)
+
+    vocab = fold1_models["vocabulary"]
+    display = TopKeywordsDisplay.from_estimator(
+        vocab["models"]["GD logistic (cross-entropy)"],
+        feature_names=vocab["feature_names"], n=12,
+    )
+    keywords_png = out / "top_keywords.png"
+    display.figure_.savefig(keywords_png, dpi=90)
+    plt.close(display.figure_)
+    return [str(curves_png), str(keywords_png)]
 
 
 def machine():
@@ -255,7 +275,7 @@ def main(argv=None):
         f"{N_FOLDS}-fold stratified CV, C={C}, one BLAS thread per fit")
     started = time.perf_counter()
     with threadpool_limits(1):
-        folds, results, curves = evaluate(data, target, args.data_home, log)
+        folds, results, curves, fold1_models = evaluate(data, target, args.data_home, log)
         search = grid_search(data, target, folds, log)
     rows = summarise(results)
     table = markdown_table(rows)
@@ -287,9 +307,10 @@ def main(argv=None):
         f"{search['best_learning_rate']!r}; mean accuracy per value: "
         f"{search['mean_test_score']}.\n"
     )
-    png = plot_curves(curves, out / "loss_curves.png")
+    pngs = plot_figures(fold1_models, out)
     log(f"wrote {out / 'movie_reviews.md'}, {out / 'movie_reviews.json'}"
-        + (f", {png}" if png else " (no PNG: pip install 'sklearn-sigmoid[plot]')"))
+        + (", " + ", ".join(pngs) if pngs
+           else " (no figures: pip install 'sklearn-sigmoid[plot]')"))
     return 0
 
 

@@ -20,11 +20,9 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from threadpoolctl import threadpool_limits
-
 from ._loss import LOSS_ALIASES, get_loss
 from ._objective import LinearObjective
-from ._optim import StoppingRule, make_stepper, run_epochs
+from ._optim import StoppingRule, make_stepper, one_blas_thread, run_epochs
 
 # Starting probabilities for the log-odds start are kept this far from 0 and 1.
 _EPS_START = 1e-6
@@ -261,9 +259,7 @@ class BaseSigmoidGD(BaseEstimator):
                 return self._validation_score(W, X_val, Y_val, sw_val)
 
         objective = self._make_objective(X, Y, sample_weight)
-        # The optimiser's BLAS calls are vector operations, where threads cost
-        # more than they bring (several times slower on two cores): one thread.
-        with threadpool_limits(limits=1, user_api="blas"):
+        with one_blas_thread():
             stepper = make_stepper(
                 objective,
                 W,

@@ -70,9 +70,10 @@ def test_main_job_end_to_end(real_movie_reviews, tmp_path, capsys):
     assert report["grid_search"]["best_learning_rate"] in (0.1, 1.0, 10.0, 100.0, "auto")
     md = (tmp_path / "movie_reviews.md").read_text()
     assert "| vocabulary | sklearn LogisticRegression |" in md
+    figures = [tmp_path / "loss_curves.png", tmp_path / "top_keywords.png"]
     try:
         import matplotlib  # noqa: F401
     except ImportError:
-        assert not (tmp_path / "loss_curves.png").exists()
+        assert not any(f.exists() for f in figures)
     else:
-        assert (tmp_path / "loss_curves.png").stat().st_size > 1000
+        assert all(f.stat().st_size > 1000 for f in figures)

@@ -195,20 +195,13 @@ class BaseSigmoidGD(BaseEstimator):
         draw loss surfaces without writing any formula twice.
         """
         check_is_fitted(self)
-        X, y = validate_data(
-            self, X, y, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32],
-            multi_output=self._multi_output, y_numeric=self._y_numeric, reset=False,
-        )
-        sample_weight = _check_sample_weight(
-            sample_weight, X, dtype=X.dtype, ensure_non_negative=True
-        )
+        X, y, sample_weight = self._validate_fit_data(X, y, sample_weight, reset=False)
         Y, sample_weight = self._encode_targets(y, sample_weight, partial=False)
         objective = self._make_objective(X, Y.astype(X.dtype, copy=False), sample_weight)
         return objective, self._get_packed_params().astype(X.dtype)
 
-    def _fit(self, X, y, *, sample_weight=None, coef_init=None,
-             intercept_init=None, classes=None, partial=False):
-        first_call = not (partial and hasattr(self, "coef_"))
+    def _validate_fit_data(self, X, y, sample_weight, reset):
+        """Checked ``X`` (CSR/CSC kept sparse, float32 kept), ``y`` and weights."""
         X, y = validate_data(
             self,
             X,
@@ -217,11 +210,17 @@ class BaseSigmoidGD(BaseEstimator):
             dtype=[np.float64, np.float32],
             multi_output=self._multi_output,
             y_numeric=self._y_numeric,
-            reset=first_call,
+            reset=reset,
         )
         sample_weight = _check_sample_weight(
             sample_weight, X, dtype=X.dtype, ensure_non_negative=True
         )
+        return X, y, sample_weight
+
+    def _fit(self, X, y, *, sample_weight=None, coef_init=None,
+             intercept_init=None, classes=None, partial=False):
+        first_call = not (partial and hasattr(self, "coef_"))
+        X, y, sample_weight = self._validate_fit_data(X, y, sample_weight, first_call)
         if first_call:
             self._init_targets(y, sample_weight, classes)
         Y, sample_weight = self._encode_targets(y, sample_weight, partial)

@@ -167,27 +167,31 @@ class SpectralStep(_Stepper):
         self.max_step = 1e9 / lipschitz
         self.step = 1.0 / lipschitz
         self.converged = False
-        self._prev = None
+        self._prev_g = None  # the gradient before the last step, and its norm^2
+        self._prev_g_sq = None
         self._n = 0
-        prev = (state or {}).get("previous")
-        if prev is not None and prev[0].shape == W.shape:
-            # Continue a warm-started fit: the last step and the previous
-            # iterate give the next spectral step, as in one uninterrupted fit.
-            self.step, self._prev, self._n = state["step"], prev, state["n"]
+        prev = (state or {}).get("previous_grad")
+        if prev is not None and prev.shape == W.shape:
+            # Continue a warm-started fit: the last step and gradient give the
+            # next spectral step, as in one uninterrupted fit.
+            self.step, self._n = state["step"], state["n"]
+            self._prev_g, self._prev_g_sq = prev, state["previous_g_sq"]
 
     def _state(self):
-        return {"step": self.step, "previous": self._prev, "n": self._n}
+        return {"step": self.step, "n": self._n, "previous_grad": self._prev_g,
+                "previous_g_sq": self._prev_g_sq}
 
     def _spectral_step(self):
-        s = self.W - self._prev[0]
-        y = self.grad - self._prev[1]
-        sy = float(np.vdot(s, y))
-        if sy <= 0:
+        # The last move was s = -step * g_prev: no need to subtract iterates.
+        g_prev = self._prev_g
+        y = self.grad - g_prev
+        s_dot_y = -self.step * float(np.vdot(g_prev, y))
+        if s_dot_y <= 0:
             return self.step * 2.0
         # Alternate the long (BB1) and short (BB2) spectral steps.
         if self._n % 2:
-            return float(np.vdot(s, s)) / sy
-        return sy / float(np.vdot(y, y))
+            return self.step**2 * self._prev_g_sq / s_dot_y
+        return s_dot_y / float(np.vdot(y, y))
 
     def _trial(self, t, raw_dir, penalty):
         raw = self.raw - t * raw_dir
@@ -200,22 +204,22 @@ class SpectralStep(_Stepper):
         if g_sq == 0.0:
             self.converged = True
             return self.value
-        first = self._prev is None
+        first = self._prev_g is None
         if not first:
             self.step = min(max(self._spectral_step(), self.min_step), self.max_step)
         raw_dir = self.objective.raw(g).astype(np.float64, copy=False)  # X g
         penalty = self.objective.penalty_along(self.W, g)
-        # A step below this changes no parameter at the data's precision.
-        negligible = np.finfo(self.W.dtype).eps * (np.abs(self.W).max() + 1.0)
-        g_max = np.abs(g).max()
         t = self.step
         while True:
             value, raw, G = self._trial(t, raw_dir, penalty)
             if value <= self.value - _ARMIJO * t * g_sq:
                 break
             t *= 0.5
-            if t * g_max < negligible:
-                # No decrease is possible at machine precision: the optimum.
+            # A step below this changes no parameter at the data's precision:
+            # no decrease is possible any more, we are at the optimum.
+            if t * np.abs(g).max() < np.finfo(self.W.dtype).eps * (
+                np.abs(self.W).max() + 1.0
+            ):
                 self.converged = True
                 return self.value
         if first and t == self.step:
@@ -227,7 +231,7 @@ class SpectralStep(_Stepper):
                     break
                 t *= 4
                 value, raw, G = longer
-        self._prev = (self.W, g)
+        self._prev_g, self._prev_g_sq = g, g_sq
         self._n += 1
         self.step = t
         self.W = self.W - t * g
@@ -315,7 +319,9 @@ def make_stepper(
 
 
 def _check_divergence(value, W, initial_value, learning_rate):
-    if np.isfinite(value) and np.all(np.isfinite(W)):
+    # W.sum() is finite exactly when every entry is (short of overflow, which
+    # is divergence too): one pass instead of two.
+    if np.isfinite(value) and np.isfinite(W.sum()):
         if value <= 10.0 * (abs(initial_value) + 1.0):
             return
     raise DivergenceError(

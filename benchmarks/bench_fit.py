@@ -64,12 +64,15 @@ SCALING_ALPHA = 1e-3
 # -- helpers -------------------------------------------------------------------
 
 
-def best_time(fn, repeat=3):
-    best = math.inf
-    for _ in range(repeat):
+def best_time(fn, repeat=3, budget=0.3):
+    """Best of ``repeat`` runs, or of as many as fit in ``budget`` seconds
+    (up to 50), so that millisecond fits are timed as steadily as long ones."""
+    best, spent, runs = math.inf, 0.0, 0
+    while runs < repeat or (spent < budget and runs < 50):
         start = time.perf_counter()
         fn()
-        best = min(best, time.perf_counter() - start)
+        elapsed = time.perf_counter() - start
+        best, spent, runs = min(best, elapsed), spent + elapsed, runs + 1
     return best
 
 

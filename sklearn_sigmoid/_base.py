@@ -92,6 +92,9 @@ class BaseSigmoidGD(BaseEstimator):
     _multi_output = False  # passed to validate_data
     _y_numeric = False
 
+    def _check_targets(self, y):
+        """Raise if ``y`` is not a valid target for this estimator."""
+
     @abstractmethod
     def _init_targets(self, y, sample_weight, classes):
         """Learn the target encoding on the first fit (classes_, ranges)."""
@@ -196,6 +199,7 @@ class BaseSigmoidGD(BaseEstimator):
         """
         check_is_fitted(self)
         X, y, sample_weight = self._validate_fit_data(X, y, sample_weight, reset=False)
+        self._check_targets(y)
         Y, sample_weight = self._encode_targets(y, sample_weight, partial=False)
         objective = self._make_objective(X, Y.astype(X.dtype, copy=False), sample_weight)
         return objective, self._get_packed_params().astype(X.dtype)
@@ -221,6 +225,7 @@ class BaseSigmoidGD(BaseEstimator):
              intercept_init=None, classes=None, partial=False):
         first_call = not (partial and hasattr(self, "coef_"))
         X, y, sample_weight = self._validate_fit_data(X, y, sample_weight, first_call)
+        self._check_targets(y)
         if first_call:
             self._init_targets(y, sample_weight, classes)
         Y, sample_weight = self._encode_targets(y, sample_weight, partial)

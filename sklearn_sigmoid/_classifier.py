@@ -6,7 +6,10 @@ from sklearn.base import _fit_context
 from sklearn.linear_model._base import LinearClassifierMixin
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.class_weight import compute_class_weight
-from sklearn.utils.multiclass import _check_partial_fit_first_call, check_classification_targets
+from sklearn.utils.multiclass import (
+    _check_partial_fit_first_call,
+    check_classification_targets,
+)
 from sklearn.utils.validation import check_is_fitted
 
 from ._base import BaseSigmoidGD
@@ -206,8 +209,10 @@ class GDLogisticRegression(LinearClassifierMixin, BaseSigmoidGD):
     def _link(self):
         return "sigmoid" if len(self.classes_) == 2 else "softmax"
 
-    def _init_targets(self, y, sample_weight, classes):
+    def _check_targets(self, y):
         check_classification_targets(y)
+
+    def _init_targets(self, y, sample_weight, classes):
         self.classes_ = np.unique(y) if classes is None else np.unique(classes)
         present = np.unique(y[sample_weight > 0])
         if classes is None and len(present) < 2:
@@ -223,7 +228,6 @@ class GDLogisticRegression(LinearClassifierMixin, BaseSigmoidGD):
             )
 
     def _encode_targets(self, y, sample_weight, partial):
-        check_classification_targets(y)
         idx = np.searchsorted(self.classes_, y)
         idx = np.clip(idx, 0, len(self.classes_) - 1)
         unknown = self.classes_[idx] != y

@@ -292,7 +292,6 @@ def scaling(row_counts, log):
             f"({k_ours} epochs) vs lbfgs {t_lbfgs:.3f}s; peak memory "
             f"{mem_ours / 2**20:.1f} MiB = {mem_ours / x_bytes:.2f} x size of X")
         rows.append(row)
-        del X
     if len(rows) > 1:
         logn = np.log([r["rows"] for r in rows])
         for key in ("epoch_seconds", "ours_seconds_1e-4", "lbfgs_seconds_1e-4"):

@@ -135,7 +135,7 @@ class LinearObjective:
             u = u + v[-1]
         u = u * self.weights
         out = np.empty_like(v)
-        out[:-1] = safe_sparse_dot(self.X.T, u, dense_output=True)
+        out[:-1] = safe_sparse_dot(self._XT, u, dense_output=True)
         out[-1] = u.sum() if self.fit_intercept else 0.0
         return out
 

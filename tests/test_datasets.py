@@ -36,6 +36,14 @@ REVIEWS = {
         "cv001_e.txt": "loved it .\n",
     },
 }
+# Relative paths of the tiny corpus's files, in the loader's order.
+SORTED_NAMES = [
+    "neg/cv000_a.txt",
+    "neg/cv001_b.txt",
+    "pos/cv000_d.txt",
+    "pos/cv001_e.txt",
+    "pos/cv002_c.txt",
+]
 SORTED_TEXTS = [
     "dull and boring .\n",
     "awful film .\n",
@@ -118,13 +126,7 @@ def test_polarity_folder_layouts(tmp_path, layout):
     assert bunch.target_names == ["neg", "pos"]
     assert [Path(f).resolve() for f in bunch.filenames] == [
         folder.resolve() / name
-        for name in [
-            "neg/cv000_a.txt",
-            "neg/cv001_b.txt",
-            "pos/cv000_d.txt",
-            "pos/cv001_e.txt",
-            "pos/cv002_c.txt",
-        ]
+        for name in SORTED_NAMES
     ]
     assert isinstance(bunch.filenames, np.ndarray)
     assert "Pang" in bunch.DESCR and "5 documents (2 neg, 3 pos)" in bunch.DESCR
@@ -145,13 +147,7 @@ def test_polarity_zip_layouts(tmp_path, archive):
     np.testing.assert_array_equal(bunch.target, [0, 0, 1, 1, 1])
     assert list(bunch.filenames) == [
         f"{zip_path}/movie_reviews/{name}"
-        for name in [
-            "neg/cv000_a.txt",
-            "neg/cv001_b.txt",
-            "pos/cv000_d.txt",
-            "pos/cv001_e.txt",
-            "pos/cv002_c.txt",
-        ]
+        for name in SORTED_NAMES
     ]
     assert f"From: {zip_path}" in bunch.DESCR
     assert listing(root) == before  # read in place, nothing unpacked

@@ -128,3 +128,30 @@ def test_aliases():
     assert LOSS_ALIASES["squared_error"] == "mse"
     assert LOSS_ALIASES["log_loss"] == "cross_entropy"
     assert type(get_loss("squared_error", "sigmoid")) is type(get_loss("mse", "sigmoid"))
+
+
+@pytest.mark.parametrize("dtype, rtol", [(np.float64, 1e-15), (np.float32, 1e-6)])
+def test_one_exponential_sigmoid_matches_scipy(dtype, rtol):
+    # The training losses compute sigma, 1 - sigma and softplus from one
+    # exp(-|z|); they must keep expit's and log_expit's relative precision
+    # (where the values are normal numbers) in both tails, for both dtypes.
+    from scipy.special import expit, log_expit
+
+    from sklearn_sigmoid._loss import _sigmoid_pair, _sigmoid_softplus
+
+    z = np.concatenate([np.linspace(-700, 700, 20001), [0.0, -0.0, 1e-30, -1e-30]])
+    z = z.astype(dtype)[:, None]
+    z64 = z.astype(np.float64)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        s, softplus = _sigmoid_softplus(z)
+        s2, one_minus = _sigmoid_pair(z)
+    for got, want in [
+        (s, expit(z64)),
+        (s2, expit(z64)),
+        (one_minus, expit(-z64)),
+        (softplus, -log_expit(-z64)),
+    ]:
+        assert got.dtype == dtype
+        normal = np.abs(want) > np.finfo(dtype).tiny
+        assert_allclose(got[normal], want[normal], rtol=rtol * 4)

@@ -100,6 +100,15 @@ class BaseSigmoidGD(BaseEstimator):
         """Learn the target encoding on the first fit (classes_, ranges)."""
 
     @abstractmethod
+    def _target_summary(self, y, sample_weight):
+        """A few ``(y, sample_weight)`` rows standing for a block of targets.
+
+        Concatenated over the blocks of a data set, the summaries give
+        :meth:`_init_targets` the same result as the whole targets would, so
+        that a data set spread over a cluster is encoded as in memory.
+        """
+
+    @abstractmethod
     def _encode_targets(self, y, sample_weight, partial):
         """Return ``(Y, sample_weight)`` in the loss's encoding."""
 
@@ -204,8 +213,12 @@ class BaseSigmoidGD(BaseEstimator):
         objective = self._make_objective(X, Y.astype(X.dtype, copy=False), sample_weight)
         return objective, self._get_packed_params().astype(X.dtype)
 
-    def _validate_fit_data(self, X, y, sample_weight, reset):
-        """Checked ``X`` (CSR/CSC kept sparse, float32 kept), ``y`` and weights."""
+    def _validate_fit_data(self, X, y, sample_weight, reset, whole=True):
+        """Checked ``X`` (CSR/CSC kept sparse, float32 kept), ``y`` and weights.
+
+        ``whole=False`` for one block of a larger data set, whose weights may
+        all be zero (the whole set's sum is checked instead).
+        """
         X, y = validate_data(
             self,
             X,
@@ -216,9 +229,14 @@ class BaseSigmoidGD(BaseEstimator):
             y_numeric=self._y_numeric,
             reset=reset,
         )
-        sample_weight = _check_sample_weight(
-            sample_weight, X, dtype=X.dtype, ensure_non_negative=True
-        )
+        if whole or sample_weight is None or np.any(np.asarray(sample_weight) != 0):
+            sample_weight = _check_sample_weight(
+                sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+            )
+        else:  # a block whose weights are all zero: check the rest
+            sample_weight = _check_sample_weight(
+                np.ones(np.shape(sample_weight)), X, dtype=X.dtype
+            ) * 0
         return X, y, sample_weight
 
     def _fit(self, X, y, *, sample_weight=None, coef_init=None,
@@ -263,6 +281,25 @@ class BaseSigmoidGD(BaseEstimator):
                 return self._validation_score(W, X_val, Y_val, sw_val)
 
         objective = self._make_objective(X, Y, sample_weight)
+        state = (
+            getattr(self, "_optimizer_state", None)
+            if continue_fit and coef_init is None and intercept_init is None
+            else None
+        )
+        return self._descend(
+            objective, W, rng=rng, monitor=monitor, state=state,
+            continue_fit=continue_fit, partial=partial,
+        )
+
+    def _descend(self, objective, W, *, rng, monitor=None, state=None,
+                 continue_fit=False, partial=False):
+        """Run gradient descent on ``objective`` from ``W``; set fitted attributes.
+
+        The part of fitting that does not care where the data lives: the
+        objective may be in memory (:class:`LinearObjective`) or spread over
+        a cluster (:mod:`sklearn_sigmoid.dask`), as long as it has the same
+        methods.
+        """
         with one_blas_thread():
             stepper = make_stepper(
                 objective,
@@ -272,11 +309,7 @@ class BaseSigmoidGD(BaseEstimator):
                 batch_size=self.batch_size,
                 shuffle=self.shuffle,
                 rng=rng,
-                state=(
-                    getattr(self, "_optimizer_state", None)
-                    if continue_fit and coef_init is None and intercept_init is None
-                    else None
-                ),
+                state=state,
             )
             result = run_epochs(
                 stepper,

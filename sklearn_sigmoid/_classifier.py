@@ -227,6 +227,15 @@ class GDLogisticRegression(LinearClassifierMixin, BaseSigmoidGD):
                 f"classes={self.classes_!r}."
             )
 
+    def _target_summary(self, y, sample_weight):
+        # The labels present with positive weight, and the others (weight 0).
+        positive = np.unique(y[sample_weight > 0])
+        others = np.setdiff1d(np.unique(y), positive)
+        return (
+            np.concatenate([positive, others]),
+            np.concatenate([np.ones(len(positive)), np.zeros(len(others))]),
+        )
+
     def _encode_targets(self, y, sample_weight, partial):
         idx = np.searchsorted(self.classes_, y)
         idx = np.clip(idx, 0, len(self.classes_) - 1)

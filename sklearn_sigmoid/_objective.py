@@ -25,7 +25,64 @@ def linear_scores(X, W):
     return safe_sparse_dot(X, W[:, :-1].T, dense_output=True) + W[:, -1]
 
 
-class LinearObjective:
+def power_iteration(operator, size, fit_intercept, n_iter=30):
+    """Largest eigenvalue of a positive semi-definite ``operator`` (a callable).
+
+    Deterministic start; ``fit_intercept=False`` leaves the last coordinate
+    (the intercept's) out.  A non-finite estimate becomes a huge finite one,
+    so that a step ``1 / L`` computed from it is tiny but usable.
+    """
+    v = np.random.RandomState(0).uniform(0.5, 1.5, size)
+    if not fit_intercept:
+        v[-1] = 0.0
+    v /= np.linalg.norm(v)
+    lam = 0.0
+    with np.errstate(over="ignore", invalid="ignore"):
+        for _ in range(n_iter):
+            w = operator(v)
+            lam_new = float(np.linalg.norm(w))
+            if not np.isfinite(lam_new) or lam_new == 0.0:
+                lam = lam_new
+                break
+            v = w / lam_new
+            converged = abs(lam_new - lam) <= 1e-6 * lam_new
+            lam = lam_new
+            if converged:
+                break
+    if not np.isfinite(lam):
+        lam = np.finfo(np.float64).max / 4
+    return lam
+
+
+class L2Penalty:
+    """The ``alpha / 2 * ||coef||_F^2`` term, written once for every objective.
+
+    Needs ``self.alpha``; ``W`` is packed ``[coef | intercept]`` and the
+    intercept column is not penalised.
+    """
+
+    def _penalty(self, W):
+        coef = W[:, :-1]
+        return 0.5 * self.alpha * float(np.vdot(coef, coef)) if self.alpha else 0.0
+
+    def penalty_along(self, W, D):
+        """``t -> penalty(W - t D)`` in O(1) per call (a quadratic in t)."""
+        if not self.alpha:
+            return lambda t: 0.0
+        c, d = W[:, :-1], D[:, :-1]
+        cc, cd, dd = (float(np.vdot(a, b)) for a, b in ((c, c), (c, d), (d, d)))
+        half = 0.5 * self.alpha
+        return lambda t: half * (cc - 2.0 * t * cd + t * t * dd)
+
+    def _with_penalty_gradient(self, W, data_grad):
+        """``data_grad`` (the data term's gradient) plus the penalty's."""
+        grad = data_grad.astype(W.dtype, copy=False)
+        if self.alpha:
+            grad[:, :-1] += self.alpha * W[:, :-1]
+        return grad
+
+
+class LinearObjective(L2Penalty):
     """Objective and gradient of ``loss(X @ coef.T + intercept, Y)`` plus L2.
 
     Parameters
@@ -40,14 +97,22 @@ class LinearObjective:
         L2 strength on ``coef``.
     fit_intercept : bool
         If False the intercept column of ``W`` is held at its value (0).
+    weight_total : float, default=None
+        What the weights are normalised by; ``sample_weight.sum()`` if None.
+        A block of rows of a larger data set passes the whole set's total,
+        so that the blocks' data terms and gradients add up to the whole's
+        (see :mod:`sklearn_sigmoid.dask`).
     """
 
-    def __init__(self, loss, X, Y, sample_weight, alpha, fit_intercept):
+    def __init__(self, loss, X, Y, sample_weight, alpha, fit_intercept,
+                 weight_total=None):
         self.loss = loss
         self.X = X
         self.Y = Y
         self.sample_weight = sample_weight
-        self.weights = sample_weight / sample_weight.sum()
+        if weight_total is None:
+            weight_total = sample_weight.sum()
+        self.weights = sample_weight / weight_total
         # Objective values are summed in float64 even for float32 data, so
         # that small decreases stay visible to the line search.
         self._weights64 = self.weights.astype(np.float64)
@@ -74,9 +139,25 @@ class LinearObjective:
         """Raw scores ``X @ coef.T + intercept``, shape (n_samples, n_outputs)."""
         return linear_scores(self.X, W)
 
-    def _penalty(self, W):
-        coef = W[:, :-1]
-        return 0.5 * self.alpha * float(np.vdot(coef, coef)) if self.alpha else 0.0
+    def raw_float64(self, W):
+        """:meth:`raw` in float64, whatever the dtype of X.
+
+        The line search keeps its raw scores in float64, so that rounding does
+        not build up over many epochs for float32 data.
+        """
+        return self.raw(W).astype(np.float64, copy=False)
+
+    def trial(self, raw, t, raw_dir):
+        """The data term at raw scores ``raw - t * raw_dir``: no pass over X.
+
+        Returns ``(data_term, moved_raw, G)`` (see :meth:`data_term`).  Along
+        the line ``W - t D`` the raw scores move by ``-t * raw(D)`` (with the
+        intercept column of D in ``raw(D)``), so a line search needs no pass.
+        """
+        moved = raw - t * raw_dir
+        data, G = self.data_term(moved)
+        return data, moved, G
+
 
     def _mean(self, loss):
         return float(self._weights64 @ loss.astype(np.float64, copy=False))
@@ -102,24 +183,21 @@ class LinearObjective:
         data, G = self.data_term(raw)
         return data + self._penalty(W), G
 
-    def penalty_along(self, W, D):
-        """``t -> penalty(W - t D)`` in O(1) per call (a quadratic in t)."""
-        if not self.alpha:
-            return lambda t: 0.0
-        c, d = W[:, :-1], D[:, :-1]
-        cc, cd, dd = (float(np.vdot(a, b)) for a, b in ((c, c), (c, d), (d, d)))
-        half = 0.5 * self.alpha
-        return lambda t: half * (cc - 2.0 * t * cd + t * t * dd)
+    def data_gradient(self, G):
+        """Gradient of the data term w.r.t. ``W`` (no penalty), from ``G``.
+
+        Shape ``(n_outputs, n_features + 1)``; the one pass over X a gradient
+        costs.
+        """
+        grad = np.empty((G.shape[1], self.X.shape[1] + 1), dtype=G.dtype)
+        # (X.T @ G).T: for CSR X, X.T is CSC and the product needs no copy of X.
+        grad[:, :-1] = safe_sparse_dot(self._XT, G, dense_output=True).T
+        grad[:, -1] = G.sum(axis=0) if self.fit_intercept else 0.0
+        return grad
 
     def gradient_from_partial(self, W, G):
         """Gradient w.r.t. ``W`` from :meth:`value_and_partial`'s ``G``."""
-        grad = np.empty_like(W)
-        # (X.T @ G).T: for CSR X, X.T is CSC and the product needs no copy of X.
-        grad[:, :-1] = safe_sparse_dot(self._XT, G, dense_output=True).T
-        if self.alpha:
-            grad[:, :-1] += self.alpha * W[:, :-1]
-        grad[:, -1] = G.sum(axis=0) if self.fit_intercept else 0.0
-        return grad
+        return self._with_penalty_gradient(W, self.data_gradient(G))
 
     def value_grad(self, W, raw=None):
         """Objective and its gradient at ``W``, from one pair of passes over X."""
@@ -146,26 +224,10 @@ class LinearObjective:
         largest eigenvalue from power iteration (deterministic start).  A step
         ``1 / L`` then decreases the objective at every iteration.
         """
-        n_features = self.X.shape[1]
-        v = np.random.RandomState(0).uniform(0.5, 1.5, n_features + 1)
-        if not self.fit_intercept:
-            v[-1] = 0.0
-        v /= np.linalg.norm(v)
-        lam = 0.0
-        with np.errstate(over="ignore", invalid="ignore"):
-            for _ in range(n_power_iter):
-                w = self._hessian_bound_operator(v)
-                lam_new = float(np.linalg.norm(w))
-                if not np.isfinite(lam_new) or lam_new == 0.0:
-                    lam = lam_new
-                    break
-                v = w / lam_new
-                converged = abs(lam_new - lam) <= 1e-6 * lam_new
-                lam = lam_new
-                if converged:
-                    break
-        if not np.isfinite(lam):
-            lam = np.finfo(np.float64).max / 4
+        lam = power_iteration(
+            self._hessian_bound_operator, self.X.shape[1] + 1, self.fit_intercept,
+            n_power_iter,
+        )
         # Power iteration approaches lambda_max from below: add a margin.
         return self.loss.curvature * 1.05 * lam + self.alpha
 
@@ -177,11 +239,15 @@ class LinearObjective:
         one read of X.  Enough for a first step that a line search and
         spectral steps then correct.
         """
-        sq_norms = row_norms(self.X, squared=True)
-        trace = float(self._weights64 @ sq_norms.astype(np.float64, copy=False))
+        trace = self.weighted_square_norms()
         if self.fit_intercept:
             trace += 1.0
         return self.loss.curvature * trace + self.alpha
+
+    def weighted_square_norms(self):
+        """``sum_i weights_i * ||x_i||^2``, in one read of X."""
+        sq_norms = row_norms(self.X, squared=True)
+        return float(self._weights64 @ sq_norms.astype(np.float64, copy=False))
 
     def max_sample_lipschitz(self):
         """Lipschitz bound valid for the objective restricted to any mini-batch."""

@@ -180,7 +180,7 @@ class SpectralStep(_Stepper):
         self.W = W
         # Raw scores are kept (and updated along the steps) in float64, so
         # that rounding does not build up over many epochs for float32 data.
-        self.raw = objective.raw(W).astype(np.float64)
+        self.raw = objective.raw_float64(W)
         self.value, self.grad = objective.value_grad(W, self.raw)
         self.initial_value = self.value
         self.min_step = 1e-6 / lipschitz
@@ -214,8 +214,7 @@ class SpectralStep(_Stepper):
         return s_dot_y / float(np.vdot(y, y))
 
     def _trial(self, t, raw_dir, penalty):
-        raw = self.raw - t * raw_dir
-        data, G = self.objective.data_term(raw)
+        data, raw, G = self.objective.trial(self.raw, t, raw_dir)
         return data + penalty(t), raw, G
 
     def epoch(self):
@@ -228,7 +227,7 @@ class SpectralStep(_Stepper):
         if not first:
             step = min(max(self._spectral_step(), self.min_step), self.max_step)
             self.step = _on_step_grid(step)
-        raw_dir = self.objective.raw(g).astype(np.float64, copy=False)  # X g
+        raw_dir = self.objective.raw_float64(g)  # X g
         penalty = self.objective.penalty_along(self.W, g)
         t = self.step
         while True:

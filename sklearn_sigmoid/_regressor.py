@@ -236,6 +236,18 @@ class SigmoidNeuronRegressor(RegressorMixin, BaseSigmoidGD):
             high = np.full(self.n_outputs_, high)
         self.target_range_ = np.column_stack([low, high]).astype(np.float64)
 
+    def _target_summary(self, y, sample_weight):
+        # Column-wise extremes of the rows with positive weight (of all rows
+        # if none has), weighted 1 (0): what target_range='auto' looks at.
+        Y = y.reshape(len(y), -1)
+        positive = sample_weight > 0
+        rows = Y[positive] if np.any(positive) else Y
+        summary = np.vstack([rows.min(axis=0), rows.max(axis=0)])
+        return (
+            summary.reshape((2,) + y.shape[1:]),
+            np.full(2, 1.0 if np.any(positive) else 0.0),
+        )
+
     def _encode_targets(self, y, sample_weight, partial):
         Y = y.reshape(len(y), -1)
         if Y.shape[1] != self.n_outputs_:

@@ -1,0 +1,514 @@
+"""Data-parallel full-batch gradient descent on a Dask cluster.
+
+The training objective is a weighted mean over rows, so its value and
+gradient are sums of per-block terms.  :func:`fit_distributed` leaves each
+block of rows on the worker that holds it and runs the estimator's own update
+rules (:mod:`sklearn_sigmoid._optim`) in the client: every epoch sends the
+parameters out, each worker makes its passes over its rows, and only numbers
+of the size of the parameters come back.  The result is an ordinary fitted
+:class:`~sklearn_sigmoid.GDLogisticRegression` or
+:class:`~sklearn_sigmoid.SigmoidNeuronRegressor`, equal to what ``fit`` gives
+on the same data in memory (to rounding: the blocks are summed in another
+order)::
+
+    from distributed import Client
+    import dask.array as da
+    from sklearn_sigmoid import GDLogisticRegression
+    from sklearn_sigmoid.dask import fit_distributed
+
+    client = Client(...)              # a running cluster
+    X = da.from_array(X_numpy, chunks=(10_000, -1))   # or blocks of scipy.sparse
+    model = fit_distributed(GDLogisticRegression(), X, y)
+    model.predict(X_test)             # a plain in-memory model
+
+Where the rows come from:
+
+* a Dask array chunked by rows (dense, or with ``scipy.sparse`` blocks, e.g.
+  ``da.from_delayed(delayed_csr_block, shape=..., dtype=..., meta=csr_matrix((0, 0)))``
+  concatenated with :func:`dask.array.concatenate`), with ``y`` (and
+  ``sample_weight``) as Dask arrays or in-memory arrays;
+* a Dask bag whose elements are ``(X_block, y_block)`` or
+  ``(X_block, y_block, sample_weight_block)`` tuples (``y=None``), e.g. one
+  element per file read and vectorised on the workers;
+* in-memory arrays, cut into one block per worker and scattered.
+
+Each epoch of the default ``learning_rate='auto'`` costs three round trips
+(the direction's scores, the line search's trials, the gradient), each one
+task per block; a fixed ``learning_rate`` costs one.  Mini-batch SGD
+(``batch_size``) is not data-parallel: stream blocks through ``partial_fit``
+instead (with :class:`dask_ml.wrappers.Incremental`, for instance).
+
+A worker lost during a fit is recovered by Dask, which recomputes the lost
+blocks from their recipe (the results do not change: every task is a
+deterministic function of its inputs); if it keeps losing workers, Dask's
+:class:`distributed.scheduler.KilledWorker` error reaches the caller.
+Needs the ``[dask]`` extra: ``pip install "sklearn-sigmoid[dask]"``.
+"""
+
+import numbers
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import clone
+from sklearn.utils import check_random_state
+
+try:
+    import dask
+    import dask.array as da
+    import dask.bag as db
+    import distributed
+except ImportError as exc:  # pragma: no cover - exercised without the extra
+    raise ImportError(
+        "sklearn_sigmoid.dask needs Dask: install the extra with "
+        "pip install 'sklearn-sigmoid[dask]'"
+    ) from exc
+
+from ._base import BaseSigmoidGD
+from ._loss import get_loss
+from ._objective import L2Penalty, LinearObjective, power_iteration
+from ._optim import one_blas_thread
+
+__all__ = ["DistributedObjective", "fit_distributed"]
+
+
+# -- what runs on the workers (module functions: they are pickled by name) ----
+
+
+def _stack_bag_partition(elements):
+    """One block ``(X, y, sample_weight or None)`` from a bag partition's tuples."""
+    elements = list(elements)
+    if not elements:
+        return None
+    for element in elements:
+        if not isinstance(element, (tuple, list)) or len(element) not in (2, 3):
+            raise ValueError(
+                "Each element of a Dask bag given to fit_distributed must be a "
+                "tuple (X_block, y_block) or (X_block, y_block, sample_weight_block); "
+                f"got {type(element).__name__}."
+            )
+    Xs = [e[0] for e in elements]
+    X = sp.vstack(Xs, format="csr") if any(sp.issparse(x) for x in Xs) else np.vstack(Xs)
+    y = np.concatenate([np.asarray(e[1]) for e in elements])
+    has_weight = [len(e) == 3 and e[2] is not None for e in elements]
+    if any(has_weight) and not all(has_weight):
+        raise ValueError(
+            "Either every element of the bag carries sample weights or none does."
+        )
+    sw = np.concatenate([np.asarray(e[2]) for e in elements]) if all(has_weight) else None
+    return X, y, sw
+
+
+def _prepare_block(block, estimator):
+    """Validate one block as ``fit`` validates the whole; summarise its targets."""
+    if block is None:
+        return None
+    X, y, sample_weight = block
+    X, y, sample_weight = estimator._validate_fit_data(
+        X, y, sample_weight, reset=True, whole=False
+    )
+    estimator._check_targets(y)
+    return X, y, sample_weight
+
+
+def _is_block(block):
+    return block is not None
+
+
+def _block_summary(block, estimator):
+    X, y, sample_weight = block
+    return {
+        "n_samples": X.shape[0],
+        "n_features": X.shape[1],
+        "dtype": X.dtype,
+        "targets": estimator._target_summary(y, sample_weight),
+    }
+
+
+def _class_counts(block, classes):
+    y = block[1]
+    return np.array([np.count_nonzero(y == c) for c in classes])
+
+
+def _encode_block(block, estimator):
+    X, y, sample_weight = block
+    Y, sample_weight = estimator._encode_targets(y, sample_weight, partial=False)
+    Y = Y.astype(X.dtype, copy=False)
+    weighted = (sample_weight.astype(np.float64)[:, None] * Y).sum(axis=0)
+    return (X, Y, sample_weight), (float(sample_weight.sum(dtype=np.float64)), weighted)
+
+
+def _make_part(encoded, loss, fit_intercept, weight_total):
+    X, Y, sample_weight = encoded
+    # alpha=0: the penalty is added once, by the client.
+    return LinearObjective(
+        loss, X, Y, sample_weight, 0.0, fit_intercept, weight_total=weight_total
+    )
+
+
+def _item(obj, i):
+    return obj[i]
+
+
+def _pick(obj, i):
+    """A block's array: the result itself, or item ``i`` of a tuple result."""
+    return obj if i is None else obj[i]
+
+
+def _part_raw(part, W):
+    with one_blas_thread():
+        return part.raw_float64(W)
+
+
+def _part_value_grad(part, W):
+    with one_blas_thread():
+        data, G = part.data_term(part.raw(W))
+        return data, part.data_gradient(G)
+
+
+def _part_value_grad_at(part, raw, i):
+    with one_blas_thread():
+        data, G = part.data_term(_pick(raw, i))
+        return data, part.data_gradient(G)
+
+
+def _part_trial(part, raw, raw_dir, t, i, j):
+    return part.trial(_pick(raw, i), t, _pick(raw_dir, j))
+
+
+def _part_data_gradient(part, G, i):
+    with one_blas_thread():
+        return part.data_gradient(_pick(G, i))
+
+
+def _part_square_norms(part):
+    return part.weighted_square_norms()
+
+
+def _part_hessian_bound(part, v):
+    with one_blas_thread():
+        return part._hessian_bound_operator(v)
+
+
+class _Blocks:
+    """Per-block arrays left on the workers: futures (of tuples, if ``index``)."""
+
+    def __init__(self, futures, index=None):
+        self.futures = futures
+        self.index = index
+
+
+# -- the objective, seen from the client ----------------------------------------
+
+
+class DistributedObjective(L2Penalty):
+    """A :class:`~sklearn_sigmoid._objective.LinearObjective` over row blocks.
+
+    Each block's :class:`LinearObjective` (its rows, encoded targets and
+    weights normalised by the *total* weight, no penalty) lives on a worker as
+    the result of a Dask future; this object adds the blocks' data terms and
+    gradients, and the L2 penalty once.  Raw scores and their gradients
+    (``raw``, ``G``) stay on the workers as lists of futures, one per block.
+    It has the methods the update rules call, so
+    :class:`~sklearn_sigmoid._optim.SpectralStep` and ``FixedStep`` run on it
+    unchanged.
+
+    Parameters
+    ----------
+    client : distributed.Client
+    parts : list of distributed.Future
+        One future per block, each resolving to a ``LinearObjective``.
+    loss : loss object
+    alpha : float
+    fit_intercept : bool
+    n_samples, n_features : int
+    """
+
+    def __init__(self, client, parts, loss, alpha, fit_intercept, n_samples, n_features):
+        self.client = client
+        self.parts = parts
+        self.loss = loss
+        self.alpha = alpha
+        self.fit_intercept = fit_intercept
+        self._n_samples = n_samples
+        self.n_features = n_features
+
+    @property
+    def n_samples(self):
+        return self._n_samples
+
+    def _map(self, func, *per_block, **shared):
+        return self.client.map(func, self.parts, *per_block, pure=False, **shared)
+
+    def _gather(self, futures):
+        return self.client.gather(futures)
+
+    def _sum(self, futures):
+        """Sum of the blocks' ``(data_term, data_gradient)`` results, in order."""
+        data, grad = 0.0, None
+        for block_data, block_grad in self._gather(futures):
+            data += block_data
+            grad = block_grad.astype(np.float64) if grad is None else grad + block_grad
+        return data, grad
+
+    def raw_float64(self, W):
+        return _Blocks(self._map(_part_raw, W=W))
+
+    def value_grad(self, W, raw=None):
+        if raw is None:
+            results = self._map(_part_value_grad, W=W)
+        else:
+            results = self._map(_part_value_grad_at, raw.futures, i=raw.index)
+        data, grad = self._sum(results)
+        return data + self._penalty(W), self._with_penalty_gradient(
+            W, grad.astype(W.dtype, copy=False)
+        )
+
+    def value(self, W):
+        return self.value_grad(W)[0]
+
+    def trial(self, raw, t, raw_dir):
+        results = self._map(
+            _part_trial, raw.futures, raw_dir.futures, t=t, i=raw.index, j=raw_dir.index
+        )
+        values = self._gather(self.client.map(_item, results, i=0, pure=False))
+        return sum(values), _Blocks(results, 1), _Blocks(results, 2)
+
+    def gradient_from_partial(self, W, G):
+        grads = self._gather(self._map(_part_data_gradient, G.futures, i=G.index))
+        grad = grads[0].astype(np.float64)
+        for block_grad in grads[1:]:
+            grad = grad + block_grad
+        return self._with_penalty_gradient(W, grad.astype(W.dtype, copy=False))
+
+    def trace_lipschitz(self):
+        trace = sum(self._gather(self._map(_part_square_norms)))
+        if self.fit_intercept:
+            trace += 1.0
+        return self.loss.curvature * trace + self.alpha
+
+    def lipschitz(self, n_power_iter=30):
+        def operator(v):
+            total = None
+            for block in self._gather(self._map(_part_hessian_bound, v=v)):
+                total = block if total is None else total + block
+            return total
+
+        lam = power_iteration(
+            operator, self.n_features + 1, self.fit_intercept, n_power_iter
+        )
+        return self.loss.curvature * 1.05 * lam + self.alpha
+
+
+# -- the entry point ---------------------------------------------------------------
+
+
+def _get_client(client):
+    if client is not None:
+        return client
+    try:
+        return distributed.get_client()
+    except ValueError as exc:
+        raise ValueError(
+            "fit_distributed needs a running dask.distributed Client: create one "
+            "(Client(cluster_address) or Client(LocalCluster())) or pass client=."
+        ) from exc
+
+
+def _row_blocks(array, chunks, name):
+    """Delayed row blocks of ``array`` (Dask or in-memory) cut at ``chunks``."""
+    if array is None:
+        return [None] * len(chunks)
+    if isinstance(array, da.Array):
+        if array.ndim == 2 and array.numblocks[1] > 1:
+            array = array.rechunk({1: -1})
+        if tuple(array.chunks[0]) != tuple(chunks):
+            if any(np.isnan(c) for c in array.chunks[0]):
+                raise ValueError(
+                    f"{name} is a Dask array with unknown chunk sizes; call "
+                    f"{name}.compute_chunk_sizes() first."
+                )
+            array = array.rechunk({0: tuple(chunks)})
+        return list(array.to_delayed().ravel())
+    if not hasattr(array, "shape"):
+        array = np.asarray(array)
+    if array.shape[0] != sum(chunks):
+        raise ValueError(
+            f"{name} has {array.shape[0]} rows but X has {sum(chunks)}."
+        )
+    bounds = np.cumsum([0, *chunks])
+    return [array[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+
+
+def _blocks(client, X, y, sample_weight, n_blocks):
+    """Futures of ``(X, y, sample_weight)`` blocks, one per block of rows."""
+    if isinstance(X, db.Bag):
+        if y is not None or sample_weight is not None:
+            raise ValueError(
+                "With a Dask bag of (X_block, y_block[, sample_weight_block]) tuples, "
+                "pass y=None and sample_weight=None: the bag carries them."
+            )
+        parts = X.to_delayed()
+        return client.compute([dask.delayed(_stack_bag_partition)(p) for p in parts])
+    if y is None:
+        raise ValueError("y is required (or pass a Dask bag of (X, y) tuples as X).")
+    if isinstance(X, da.Array):
+        if X.ndim != 2:
+            raise ValueError(f"X must be 2-dimensional; got a Dask array of shape {X.shape}.")
+        if any(np.isnan(c) for c in X.chunks[0]):
+            raise ValueError(
+                "X is a Dask array with unknown chunk sizes; call "
+                "X.compute_chunk_sizes() first."
+            )
+        chunks = tuple(int(c) for c in X.chunks[0] if c > 0)
+        X = X.rechunk({0: chunks})
+        blocks = zip(
+            _row_blocks(X, chunks, "X"),
+            _row_blocks(y, chunks, "y"),
+            _row_blocks(sample_weight, chunks, "sample_weight"),
+        )
+        return client.compute([dask.delayed(tuple)(list(b)) for b in blocks])
+    # In memory: one block per worker (or n_blocks).  The blocks go to the
+    # cluster inside the task graph rather than by scatter, so that Dask can
+    # recompute a block a lost worker held.
+    if not (sp.issparse(X) or hasattr(X, "shape")):
+        X = np.asarray(X)
+    n_rows = X.shape[0]
+    if n_blocks is None:
+        n_blocks = max(1, len(client.scheduler_info()["workers"]))
+    n_blocks = max(1, min(int(n_blocks), n_rows))
+    chunks = [len(c) for c in np.array_split(np.arange(n_rows), n_blocks)]
+    if sp.issparse(X):
+        X = X.tocsr()
+    blocks = zip(
+        _row_blocks(X, chunks, "X"),
+        _row_blocks(y, chunks, "y"),
+        _row_blocks(sample_weight, chunks, "sample_weight"),
+    )
+    return client.compute([dask.delayed(tuple)(list(b)) for b in blocks])
+
+
+def fit_distributed(estimator, X, y=None, sample_weight=None, *, client=None,
+                    n_blocks=None):
+    """Fit a sigmoid estimator by full-batch gradient descent on a Dask cluster.
+
+    Parameters
+    ----------
+    estimator : GDLogisticRegression or SigmoidNeuronRegressor
+        The settings to fit with (it is cloned, not modified).  Full-batch
+        settings only: ``batch_size=None`` and ``early_stopping=False``.
+    X : dask.array.Array, dask.bag.Bag, ndarray or sparse matrix
+        A Dask array chunked by rows (dense or ``scipy.sparse`` blocks), a
+        Dask bag of ``(X_block, y_block[, sample_weight_block])`` tuples, or
+        an in-memory array cut into ``n_blocks`` blocks and scattered.
+    y : dask.array.Array or array-like, default=None
+        Targets, as for the estimator's ``fit``; ``None`` with a bag.
+    sample_weight : dask.array.Array or array-like, default=None
+    client : distributed.Client, default=None
+        The cluster to use; the default client if None.
+    n_blocks : int, default=None
+        For in-memory ``X`` only: number of blocks (default: one per worker).
+
+    Returns
+    -------
+    model : GDLogisticRegression or SigmoidNeuronRegressor
+        A fitted clone of ``estimator``, with the same attributes as after
+        ``fit`` (``coef_``, ``intercept_``, ``loss_curve_``, ``n_iter_``, ...).
+
+    Raises
+    ------
+    ValueError
+        For invalid data (the same checks as ``fit``, run on every block),
+        settings that are not full-batch, or no running client.
+    """
+    if not isinstance(estimator, BaseSigmoidGD):
+        raise TypeError(
+            "fit_distributed fits a GDLogisticRegression or SigmoidNeuronRegressor; "
+            f"got {type(estimator).__name__}."
+        )
+    model = clone(estimator)
+    model._validate_params()
+    if model.batch_size is not None:
+        raise ValueError(
+            "fit_distributed runs full-batch gradient descent; batch_size must be "
+            "None. For mini-batch SGD over a Dask array, stream its blocks "
+            "through partial_fit (e.g. with dask_ml.wrappers.Incremental)."
+        )
+    if model.early_stopping:
+        raise ValueError("early_stopping is not supported by fit_distributed.")
+    if model.warm_start:
+        raise ValueError(
+            "warm_start is not supported by fit_distributed (every call is a new fit)."
+        )
+    if n_blocks is not None and (
+        not isinstance(n_blocks, numbers.Integral) or n_blocks < 1
+    ):
+        raise ValueError(f"n_blocks must be a positive integer; got {n_blocks!r}.")
+    client = _get_client(client)
+
+    blocks = _blocks(client, X, y, sample_weight, n_blocks)
+    blocks = client.map(_prepare_block, blocks, estimator=model, pure=False)
+    # Drop empty bag partitions (None) before anything else looks at blocks.
+    kept = client.gather(client.map(_is_block, blocks, pure=False))
+    present = [b for b, ok in zip(blocks, kept) if ok]
+    if not present:
+        raise ValueError("The data has no rows.")
+    summaries = client.gather(client.map(_block_summary, present, estimator=model,
+                                         pure=False))
+    n_features = {s["n_features"] for s in summaries}
+    if len(n_features) > 1:
+        raise ValueError(
+            f"The blocks of X have different numbers of features: {sorted(n_features)}."
+        )
+    dtypes = {np.dtype(s["dtype"]) for s in summaries}
+    dtype = np.result_type(*dtypes)
+    (n_features,) = n_features
+    n_samples = sum(s["n_samples"] for s in summaries)
+
+    # Learn the target encoding from the blocks' summaries, as fit would.
+    y_summary = np.concatenate([s["targets"][0] for s in summaries])
+    w_summary = np.concatenate([s["targets"][1] for s in summaries])
+    model._init_targets(y_summary, w_summary, None)
+    encoder = model
+    if getattr(model, "class_weight", None) == "balanced":
+        # 'balanced' weights need the class counts of the whole data set.
+        counts = sum(client.gather(client.map(
+            _class_counts, present, classes=model.classes_, pure=False)))
+        weights = n_samples / (len(model.classes_) * counts.astype(np.float64))
+        encoder = clone(model).set_params(
+            class_weight=dict(zip(model.classes_.tolist(), weights))
+        )
+        encoder.__dict__.update(
+            {k: v for k, v in model.__dict__.items() if k.endswith("_")}
+        )
+    encoded = client.map(_encode_block, present, estimator=encoder, pure=False)
+    stats = client.gather(client.map(_item, encoded, i=1, pure=False))
+    weight_total = sum(s[0] for s in stats)
+    if not weight_total > 0:
+        raise ValueError(
+            "The sample weights sum to zero (or all samples were given zero "
+            "weight): there is nothing to learn from."
+        )
+    mean_target = sum(s[1] for s in stats) / weight_total
+
+    loss = get_loss(model.loss, model._link())
+    parts = client.map(
+        _make_part,
+        client.map(_item, encoded, i=0, pure=False),
+        loss=loss,
+        fit_intercept=model.fit_intercept,
+        weight_total=weight_total,
+        pure=False,
+    )
+    objective = DistributedObjective(
+        client, parts, loss, float(model.alpha), model.fit_intercept, n_samples,
+        n_features,
+    )
+    model.n_features_in_ = n_features
+    W = model._start_params(
+        mean_target[None, :], np.ones(1), n_features, dtype, None, None, False
+    )
+    # Only the parts are needed from here on; Dask keeps the recipe of what
+    # they were computed from, should a worker (and its parts) be lost.
+    del blocks, present, encoded
+    model._descend(objective, W, rng=check_random_state(model.random_state))
+    return model

@@ -53,10 +53,10 @@ from sklearn.base import clone
 from sklearn.utils import check_random_state
 
 try:
-    import dask
     import dask.array as da
     import dask.bag as db
     import distributed
+    from dask.delayed import Delayed
 except ImportError as exc:  # pragma: no cover - exercised without the extra
     raise ImportError(
         "sklearn_sigmoid.dask needs Dask: install the extra with "
@@ -239,6 +239,16 @@ class DistributedObjective(L2Penalty):
     def _map(self, func, *per_block, **shared):
         return self.client.map(func, self.parts, *per_block, pure=False, **shared)
 
+    def _share(self, array):
+        """``array`` for every block's task: sent once, by scatter, if large.
+
+        (Large arrays passed straight to ``Client.map`` become graph keys
+        named after the argument, which clash between maps in flight.)
+        """
+        if array.nbytes <= 64_000:
+            return array
+        return self.client.scatter(array, hash=False, broadcast=False)
+
     def _gather(self, futures):
         return self.client.gather(futures)
 
@@ -251,11 +261,11 @@ class DistributedObjective(L2Penalty):
         return data, grad
 
     def raw_float64(self, W):
-        return _Blocks(self._map(_part_raw, W=W))
+        return _Blocks(self._map(_part_raw, W=self._share(W)))
 
     def value_grad(self, W, raw=None):
         if raw is None:
-            results = self._map(_part_value_grad, W=W)
+            results = self._map(_part_value_grad, W=self._share(W))
         else:
             results = self._map(_part_value_grad_at, raw.futures, i=raw.index)
         data, grad = self._sum(results)
@@ -289,7 +299,7 @@ class DistributedObjective(L2Penalty):
     def lipschitz(self, n_power_iter=30):
         def operator(v):
             total = None
-            for block in self._gather(self._map(_part_hessian_bound, v=v)):
+            for block in self._gather(self._map(_part_hessian_bound, v=self._share(v))):
                 total = block if total is None else total + block
             return total
 
@@ -339,16 +349,36 @@ def _row_blocks(array, chunks, name):
     return [array[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
 
 
+def _on_cluster(client, pieces):
+    """Futures for the Dask pieces (computed there), in-memory pieces as they are."""
+    delayed = [i for i, p in enumerate(pieces) if isinstance(p, Delayed)]
+    if delayed:
+        futures = client.compute([pieces[i] for i in delayed])
+        pieces = list(pieces)
+        for i, future in zip(delayed, futures):
+            pieces[i] = future
+    return pieces
+
+
+def _make_block(X, y, sample_weight):
+    return X, y, sample_weight
+
+
 def _blocks(client, X, y, sample_weight, n_blocks):
-    """Futures of ``(X, y, sample_weight)`` blocks, one per block of rows."""
+    """Futures of ``(X, y, sample_weight)`` blocks, one per block of rows.
+
+    In-memory pieces travel inside the tasks, and Dask pieces are computed on
+    the cluster: either way Dask knows how to remake a block a lost worker
+    held.
+    """
     if isinstance(X, db.Bag):
         if y is not None or sample_weight is not None:
             raise ValueError(
                 "With a Dask bag of (X_block, y_block[, sample_weight_block]) tuples, "
                 "pass y=None and sample_weight=None: the bag carries them."
             )
-        parts = X.to_delayed()
-        return client.compute([dask.delayed(_stack_bag_partition)(p) for p in parts])
+        partitions = _on_cluster(client, list(X.to_delayed()))
+        return client.map(_stack_bag_partition, partitions, pure=False)
     if y is None:
         raise ValueError("y is required (or pass a Dask bag of (X, y) tuples as X).")
     if isinstance(X, da.Array):
@@ -361,30 +391,22 @@ def _blocks(client, X, y, sample_weight, n_blocks):
             )
         chunks = tuple(int(c) for c in X.chunks[0] if c > 0)
         X = X.rechunk({0: chunks})
-        blocks = zip(
-            _row_blocks(X, chunks, "X"),
-            _row_blocks(y, chunks, "y"),
-            _row_blocks(sample_weight, chunks, "sample_weight"),
-        )
-        return client.compute([dask.delayed(tuple)(list(b)) for b in blocks])
-    # In memory: one block per worker (or n_blocks).  The blocks go to the
-    # cluster inside the task graph rather than by scatter, so that Dask can
-    # recompute a block a lost worker held.
-    if not (sp.issparse(X) or hasattr(X, "shape")):
-        X = np.asarray(X)
-    n_rows = X.shape[0]
-    if n_blocks is None:
-        n_blocks = max(1, len(client.scheduler_info()["workers"]))
-    n_blocks = max(1, min(int(n_blocks), n_rows))
-    chunks = [len(c) for c in np.array_split(np.arange(n_rows), n_blocks)]
-    if sp.issparse(X):
-        X = X.tocsr()
-    blocks = zip(
-        _row_blocks(X, chunks, "X"),
-        _row_blocks(y, chunks, "y"),
-        _row_blocks(sample_weight, chunks, "sample_weight"),
-    )
-    return client.compute([dask.delayed(tuple)(list(b)) for b in blocks])
+    else:
+        # In memory: one block per worker (or n_blocks).
+        if not (sp.issparse(X) or hasattr(X, "shape")):
+            X = np.asarray(X)
+        if sp.issparse(X):
+            X = X.tocsr()
+        n_rows = X.shape[0]
+        if n_blocks is None:
+            n_blocks = max(1, len(client.scheduler_info()["workers"]))
+        n_blocks = max(1, min(int(n_blocks), n_rows))
+        chunks = [len(c) for c in np.array_split(np.arange(n_rows), n_blocks)]
+    pieces = [
+        _on_cluster(client, _row_blocks(a, chunks, name))
+        for a, name in ((X, "X"), (y, "y"), (sample_weight, "sample_weight"))
+    ]
+    return client.map(_make_block, *pieces, pure=False)
 
 
 def fit_distributed(estimator, X, y=None, sample_weight=None, *, client=None,

@@ -195,3 +195,17 @@ def test_killed_worker_is_recovered_or_reported(dask_client, data):
         dask_client.wait_for_workers(2, timeout=60)
     assert killed_at and killed_at[0] < ended_at, "the kill came after the fit"
     assert outcome in ("recovered", "reported")
+
+
+def test_persisted_array_with_many_features(dask_client):
+    # Blocks already held by the workers (persist), and parameters large
+    # enough (9000 features) to be scattered rather than sent with each task.
+    X = sp.random(600, 9000, density=0.01, format="csr", random_state=1)
+    totals = np.asarray(X.sum(axis=1)).ravel()
+    y = (totals > np.median(totals)).astype(int)
+    memory = GDLogisticRegression(momentum=0.5).fit(X, y)
+    dX = da.from_array(X, chunks=(200, -1), asarray=False).persist()
+    dy = da.from_array(y, chunks=200).persist()
+    model = fit_distributed(GDLogisticRegression(momentum=0.5), dX, dy,
+                            client=dask_client)
+    _same_fit(model, memory)

@@ -4,6 +4,9 @@
   reviews) or the Large Movie Review Dataset of Maas et al. (IMDb, 50,000
   reviews), as a :class:`~sklearn.utils.Bunch` in the style of
   :func:`sklearn.datasets.load_files`.
+* :func:`iter_movie_reviews` -- the same corpora streamed lazily in chunks of
+  ``(texts, labels)``, for out-of-core learning with ``partial_fit``;
+  :func:`list_movie_reviews` lists their files and labels without reading.
 * :func:`load_opinion_lexicon` -- Hu & Liu's positive and negative opinion
   words.
 * :func:`read_lexicon_file` -- parse one Hu & Liu word-list file.
@@ -33,6 +36,7 @@ leaves nothing behind in the data home.
 
 import hashlib
 import http.client
+import numbers
 import os
 import shutil
 import tempfile
@@ -49,6 +53,8 @@ __all__ = [
     "MOVIE_REVIEWS_SHA256",
     "MOVIE_REVIEWS_URL",
     "get_data_home",
+    "iter_movie_reviews",
+    "list_movie_reviews",
     "load_movie_reviews",
     "load_opinion_lexicon",
     "read_lexicon_file",
@@ -325,46 +331,9 @@ def load_movie_reviews(
     >>> len(reviews.data), reviews.target.sum()  # doctest: +SKIP
     (2000, 1000)
     """
-    if dataset not in tuple(_SUBSETS):
-        raise ValueError(f"dataset must be 'polarity' or 'imdb'; got {dataset!r}.")
-    if subset not in _SUBSETS[dataset]:
-        if dataset == "polarity":
-            raise ValueError(
-                f"The polarity dataset has no train/test split, so subset must "
-                f"be 'all'; got {subset!r}.  Split it with "
-                f"sklearn.model_selection instead."
-            )
-        raise ValueError(f"subset must be 'train', 'test' or 'all'; got {subset!r}.")
-
-    roots = _search_roots(data_home)
-    if dataset == "polarity":
-        groups = [("neg", 0), ("pos", 1)]
-        layouts = _POLARITY_LAYOUTS
-    else:
-        splits = ("train", "test") if subset == "all" else (subset,)
-        groups = [
-            (f"{split}/{name}", label)
-            for name, label in [("neg", 0), ("pos", 1)]
-            for split in splits
-        ]
-        layouts = _IMDB_LAYOUTS
-    required = [folder for folder, _ in groups]
-
-    location = _locate(roots, layouts, required)
-    if location is None:
-        if download_if_missing and dataset == "polarity":
-            location = _download_movie_reviews(roots[0][0])
-        else:
-            raise FileNotFoundError(
-                _not_found_message(
-                    _DATASET_TITLES[dataset],
-                    roots,
-                    layouts,
-                    required,
-                    _how_to_get(dataset, roots[0][0]),
-                )
-            )
-
+    location, groups = _find_movie_reviews(
+        data_home, dataset, subset, download_if_missing
+    )
     data, target, filenames = _read_documents(location, groups, "movie_reviews/")
     if shuffle:
         order = check_random_state(random_state).permutation(len(data))
@@ -390,6 +359,196 @@ def load_movie_reviews(
         filenames=filenames,
         DESCR=descr,
     )
+
+
+def list_movie_reviews(
+    data_home=None, *, dataset="polarity", subset="all", download_if_missing=False
+):
+    """List the files of a movie-review corpus and their labels, reading none.
+
+    The listing is in the unshuffled order of :func:`load_movie_reviews`, so
+    ``indices`` into it select the files that :func:`iter_movie_reviews`
+    streams -- e.g. to hold out a test split chosen before any text is read.
+
+    Parameters
+    ----------
+    data_home : str or path-like, default=None
+        First folder to look in; see :func:`load_movie_reviews`.
+    dataset : {"polarity", "imdb"}, default="polarity"
+        Which corpus; see :func:`load_movie_reviews`.
+    subset : {"all", "train", "test"}, default="all"
+        Part of the IMDb dataset; only ``"all"`` for the polarity dataset.
+    download_if_missing : bool, default=False
+        Download the polarity corpus if it is found nowhere; see
+        :func:`load_movie_reviews`.
+
+    Returns
+    -------
+    listing : :class:`~sklearn.utils.Bunch`
+        With attributes ``filenames`` (ndarray of str), ``target`` (ndarray
+        of int, 0 = neg, 1 = pos) and ``target_names`` (``["neg", "pos"]``),
+        aligned with ``load_movie_reviews(..., shuffle=False)``.
+
+    Raises
+    ------
+    ValueError, FileNotFoundError, OSError
+        As :func:`load_movie_reviews`.
+
+    See Also
+    --------
+    iter_movie_reviews : Stream the reviews in chunks.
+
+    Examples
+    --------
+    >>> from sklearn_sigmoid.datasets import list_movie_reviews
+    >>> listing = list_movie_reviews()  # doctest: +SKIP
+    >>> listing.filenames.shape, listing.target.sum()  # doctest: +SKIP
+    ((2000,), 1000)
+    """
+    location, groups = _find_movie_reviews(
+        data_home, dataset, subset, download_if_missing
+    )
+    _, target, filenames = _list_documents(location, groups, "movie_reviews/")
+    return Bunch(filenames=filenames, target=target, target_names=list(_TARGET_NAMES))
+
+
+def iter_movie_reviews(
+    data_home=None,
+    *,
+    dataset="polarity",
+    subset="all",
+    chunk_size=200,
+    indices=None,
+    shuffle=True,
+    random_state=None,
+    download_if_missing=False,
+):
+    """Stream a movie-review corpus in chunks of ``(texts, labels)``.
+
+    The files are found and listed once, when this function is called (so a
+    bad argument or a missing corpus raises at once); they are read lazily,
+    one chunk at a time, while the returned iterator is consumed.  Only the
+    current chunk's texts are held, so memory does not grow with the corpus:
+    feed each chunk to a stateless featurizer (such as
+    :class:`~sklearn.feature_extraction.text.HashingVectorizer`) and to an
+    estimator's ``partial_fit``.
+
+    Parameters
+    ----------
+    data_home : str or path-like, default=None
+        First folder to look in; see :func:`load_movie_reviews` for the
+        search order and the on-disk layouts understood (folders or NLTK's
+        zip archive read in place).
+    dataset : {"polarity", "imdb"}, default="polarity"
+        Which corpus; see :func:`load_movie_reviews`.
+    subset : {"all", "train", "test"}, default="all"
+        Part of the IMDb dataset; only ``"all"`` for the polarity dataset.
+    chunk_size : int, default=200
+        Largest number of reviews per chunk (>= 1).  Every chunk but the
+        last holds exactly ``chunk_size`` reviews.
+    indices : array-like of int or None, default=None
+        Positions, in the listing of :func:`list_movie_reviews` (the unshuffled
+        order of :func:`load_movie_reviews`), of the files to stream; each
+        position gives one review.  ``None`` streams every file.  Use it to
+        stream a training split and keep the rest out.
+    shuffle : bool, default=True
+        Stream the files in a random order (the unshuffled order is sorted by
+        class, which mini-batch gradient descent should not see).  Otherwise
+        they come in the order of ``indices`` (default: the listing order).
+    random_state : int, RandomState instance or None, default=None
+        Seeds the shuffle.  A new order per pass over the data needs a new
+        seed (or one shared ``RandomState``) per call.
+    download_if_missing : bool, default=False
+        Download the polarity corpus if it is found nowhere; see
+        :func:`load_movie_reviews`.
+
+    Returns
+    -------
+    chunks : iterator of (list of str, ndarray of shape (n_chunk,))
+        The chunks: the reviews' texts (decoded like :func:`load_movie_reviews`
+        does) and their labels (int, 0 = neg, 1 = pos).  Together they hold
+        each selected file once.
+
+    Raises
+    ------
+    ValueError
+        If ``chunk_size`` is not a positive integer, if ``indices`` is not a
+        1-D array of integer positions within the listing, or for the reasons
+        :func:`load_movie_reviews` gives.
+    FileNotFoundError, OSError
+        As :func:`load_movie_reviews`.
+
+    See Also
+    --------
+    load_movie_reviews : Load the whole corpus at once.
+    list_movie_reviews : The listing ``indices`` refers to.
+
+    Examples
+    --------
+    Train on the stream, one ``partial_fit`` per chunk::
+
+        from sklearn.feature_extraction.text import HashingVectorizer
+        from sklearn_sigmoid import GDLogisticRegression
+        from sklearn_sigmoid.datasets import iter_movie_reviews
+
+        vectorizer = HashingVectorizer(alternate_sign=False)
+        clf = GDLogisticRegression(batch_size=64)
+        for texts, labels in iter_movie_reviews(chunk_size=200, random_state=0):
+            clf.partial_fit(vectorizer.transform(texts), labels, classes=[0, 1])
+    """
+    if (
+        isinstance(chunk_size, bool)
+        or not isinstance(chunk_size, numbers.Integral)
+        or chunk_size < 1
+    ):
+        raise ValueError(
+            f"chunk_size must be a positive integer (the number of reviews per "
+            f"chunk); got {chunk_size!r}."
+        )
+    location, groups = _find_movie_reviews(
+        data_home, dataset, subset, download_if_missing
+    )
+    members, target, _ = _list_documents(location, groups, "movie_reviews/")
+    if indices is None:
+        order = np.arange(len(members))
+    else:
+        order = _check_indices(indices, len(members))
+    if shuffle:
+        order = order[check_random_state(random_state).permutation(len(order))]
+    return _stream_chunks(location, members, target, order, int(chunk_size))
+
+
+def _check_indices(indices, n_files):
+    """``indices`` as a 1-D integer array within ``[0, n_files)``, or ValueError."""
+    array = np.asarray(indices)
+    if array.ndim != 1 or not (
+        array.dtype.kind in "iu" or (array.size == 0 and array.dtype.kind == "f")
+    ):
+        hint = (
+            "  For a boolean mask, pass np.flatnonzero(mask)."
+            if array.dtype.kind == "b"
+            else ""
+        )
+        raise ValueError(
+            f"indices must be a 1-D array of integer file positions; got an "
+            f"array of shape {array.shape} and dtype {array.dtype}.{hint}"
+        )
+    array = array.astype(np.intp)
+    out_of_range = (array < 0) | (array >= n_files)
+    if out_of_range.any():
+        raise ValueError(
+            f"indices must lie in [0, {n_files}) (the corpus found has "
+            f"{n_files} files); got {array[out_of_range][0]}."
+        )
+    return array
+
+
+def _stream_chunks(location, members, target, order, chunk_size):
+    """Yield ``(texts, labels)`` for ``order`` in chunks, reading as it goes."""
+    for start in range(0, len(order), chunk_size):
+        rows = order[start : start + chunk_size]
+        texts = list(_iter_texts(location, [members[i] for i in rows]))
+        yield texts, target[rows]
 
 
 def load_opinion_lexicon(data_home=None):
@@ -466,6 +625,55 @@ def load_opinion_lexicon(data_home=None):
 
 
 # -- finding the data -------------------------------------------------------------
+
+
+def _find_movie_reviews(data_home, dataset, subset, download_if_missing):
+    """Check the arguments and find (or download) the corpus.
+
+    Returns ``(location, groups)``: the folder or zip archive found, and
+    ``[(class folder relative to it, label), ...]`` in reading order.
+    """
+    if dataset not in tuple(_SUBSETS):
+        raise ValueError(f"dataset must be 'polarity' or 'imdb'; got {dataset!r}.")
+    if subset not in _SUBSETS[dataset]:
+        if dataset == "polarity":
+            raise ValueError(
+                f"The polarity dataset has no train/test split, so subset must "
+                f"be 'all'; got {subset!r}.  Split it with "
+                f"sklearn.model_selection instead."
+            )
+        raise ValueError(f"subset must be 'train', 'test' or 'all'; got {subset!r}.")
+
+    roots = _search_roots(data_home)
+    if dataset == "polarity":
+        groups = [("neg", 0), ("pos", 1)]
+        layouts = _POLARITY_LAYOUTS
+    else:
+        splits = ("train", "test") if subset == "all" else (subset,)
+        groups = [
+            (f"{split}/{name}", label)
+            for name, label in [("neg", 0), ("pos", 1)]
+            for split in splits
+        ]
+        layouts = _IMDB_LAYOUTS
+    required = [folder for folder, _ in groups]
+
+    location = _locate(roots, layouts, required)
+    if location is None:
+        if download_if_missing and dataset == "polarity":
+            location = _download_movie_reviews(roots[0][0])
+        else:
+            raise FileNotFoundError(
+                _not_found_message(
+                    _DATASET_TITLES[dataset],
+                    roots,
+                    layouts,
+                    required,
+                    _how_to_get(dataset, roots[0][0]),
+                )
+            )
+
+    return location, groups
 
 
 def _search_roots(data_home):
@@ -577,21 +785,23 @@ def _open_zip(path):
         raise zipfile.BadZipFile(f"{path} is not a valid zip archive: {exc}") from exc
 
 
-def _read_documents(location, groups, zip_prefix):
-    """Documents, labels and file names of ``[(folder, label), ...]`` at ``location``.
+def _list_documents(location, groups, zip_prefix):
+    """Where the documents of ``[(folder, label), ...]`` at ``location`` are.
 
     ``location`` is a folder, or a zip archive whose members are under
-    ``zip_prefix``.  Within a group, files are sorted by name.
+    ``zip_prefix``.  Within a group, files are sorted by name.  Nothing is
+    read.  Returns ``(members, target, filenames)``: what :func:`_iter_texts`
+    reads (zip member names, or file paths), the labels, and the files' paths
+    as shown to users.
     """
     if location.endswith(".zip"):
         with _open_zip(location) as archive:
             names = sorted(archive.namelist())
-            prefixes = [f"{zip_prefix}{folder}/" for folder, _ in groups]
-            members = [
-                [n for n in names if n.startswith(p) and _is_document(n[len(p) :])]
-                for p in prefixes
-            ]
-            raws = [[archive.read(name) for name in group] for group in members]
+        prefixes = [f"{zip_prefix}{folder}/" for folder, _ in groups]
+        members = [
+            [n for n in names if n.startswith(p) and _is_document(n[len(p) :])]
+            for p in prefixes
+        ]
         paths = [[f"{location}/{name}" for name in group] for group in members]
     else:
         paths = []
@@ -602,7 +812,7 @@ def _read_documents(location, groups, zip_prefix):
                     e.name for e in entries if e.is_file() and _is_document(e.name)
                 )
             paths.append([os.path.join(folder, name) for name in names])
-        raws = [[Path(path).read_bytes() for path in group] for group in paths]
+        members = paths
 
     for (folder, _), group in zip(groups, paths, strict=True):
         if not group:
@@ -610,10 +820,33 @@ def _read_documents(location, groups, zip_prefix):
                 f"No review files (*.txt) in {folder}/ of {location}: the copy "
                 f"there looks incomplete."
             )
-    data = [_decode(raw) for group in raws for raw in group]
     target = np.repeat([label for _, label in groups], [len(group) for group in paths])
     filenames = np.array([path for group in paths for path in group])
-    return data, target, filenames
+    return [m for group in members for m in group], target, filenames
+
+
+def _iter_texts(location, members):
+    """The decoded texts of ``members`` (see :func:`_list_documents`), lazily.
+
+    One file is read per item asked for; a zip archive stays open until the
+    iterator is exhausted or closed.
+    """
+    if location.endswith(".zip"):
+        with _open_zip(location) as archive:
+            for name in members:
+                yield _decode(archive.read(name))
+    else:
+        for path in members:
+            yield _decode(Path(path).read_bytes())
+
+
+def _read_documents(location, groups, zip_prefix):
+    """Documents, labels and file names of ``[(folder, label), ...]`` at ``location``.
+
+    See :func:`_list_documents`; every document is read.
+    """
+    members, target, filenames = _list_documents(location, groups, zip_prefix)
+    return list(_iter_texts(location, members)), target, filenames
 
 
 # -- download --------------------------------------------------------------------

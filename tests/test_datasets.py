@@ -8,6 +8,7 @@ import shutil
 import socket
 import threading
 import zipfile
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +20,8 @@ from sklearn_sigmoid.datasets import (
     DATA_HOME_ENV,
     MOVIE_REVIEWS_SHA256,
     get_data_home,
+    iter_movie_reviews,
+    list_movie_reviews,
     load_movie_reviews,
     load_opinion_lexicon,
     read_lexicon_file,
@@ -687,3 +690,264 @@ def test_download_refuses_to_overwrite(tmp_path, monkeypatch):
     with pytest.raises(FileExistsError, match="exists but does not hold pos/ and neg/"):
         load_movie_reviews(data_home, download_if_missing=True)
     assert listing(data_home) == ["movie_reviews", "movie_reviews/pos"]
+
+
+# -- streaming: iter_movie_reviews and list_movie_reviews ----------------------------
+
+
+def stream(*args, **kwargs):
+    """The chunks of ``iter_movie_reviews`` as a list of (texts, labels)."""
+    return list(iter_movie_reviews(*args, **kwargs))
+
+
+def stream_pairs(chunks):
+    """Every (text, label) the chunks hold, as a multiset."""
+    return Counter(
+        (text, int(label))
+        for texts, labels in chunks
+        for text, label in zip(texts, labels, strict=True)
+    )
+
+
+def check_stream_matches_loader(root, **kwargs):
+    """Chunks of 2 hold exactly the loader's documents and labels, each once."""
+    bunch = load_movie_reviews(root, **kwargs)
+    chunks = stream(root, chunk_size=2, random_state=0, **kwargs)
+    n = len(bunch.data)
+    assert [len(texts) for texts, _ in chunks] == [2] * (n // 2) + [1] * (n % 2)
+    for texts, labels in chunks:
+        assert isinstance(texts, list) and all(isinstance(t, str) for t in texts)
+        assert isinstance(labels, np.ndarray) and labels.dtype.kind == "i"
+        assert labels.shape == (len(texts),)
+    assert stream_pairs(chunks) == Counter(
+        zip(bunch.data, bunch.target.tolist(), strict=True)
+    )
+    unshuffled = stream(root, chunk_size=n, shuffle=False, **kwargs)
+    assert len(unshuffled) == 1
+    assert unshuffled[0][0] == bunch.data
+    np.testing.assert_array_equal(unshuffled[0][1], bunch.target)
+    listing = list_movie_reviews(root, **kwargs)
+    np.testing.assert_array_equal(listing.filenames, bunch.filenames)
+    np.testing.assert_array_equal(listing.target, bunch.target)
+    assert listing.target_names == ["neg", "pos"]
+
+
+@pytest.mark.parametrize("layout", ["txt_sentoken", "movie_reviews", "."])
+def test_stream_polarity_folder_layouts(tmp_path, layout):
+    root = tmp_path / "data"
+    folder = write_class_folders(root / layout)
+    (folder / "README").write_text("not a review\n")
+    (folder / "pos" / "._cv000_d.txt").write_bytes(b"\x00\x05")
+    check_stream_matches_loader(root)
+
+
+@pytest.mark.parametrize("archive", ["movie_reviews.zip", "archives/movie_reviews.zip"])
+def test_stream_polarity_zip_layouts(tmp_path, archive):
+    root = tmp_path / "data"
+    tiny_movie_reviews_zip(root / archive)
+    before = listing(root)
+    check_stream_matches_loader(root)
+    assert listing(root) == before  # read in place
+
+
+@pytest.mark.parametrize("inside", [True, False], ids=["aclImdb", "root-is-aclImdb"])
+@pytest.mark.parametrize("subset", ["train", "test", "all"])
+def test_stream_imdb_layouts(tmp_path, inside, subset):
+    root = tmp_path / "data"
+    write_imdb(root / "aclImdb" if inside else root)
+    check_stream_matches_loader(root, dataset="imdb", subset=subset)
+    chunks = stream(root, dataset="imdb", subset=subset)
+    assert not any("unlabelled" in t for texts, _ in chunks for t in texts)
+
+
+@pytest.mark.parametrize(
+    "chunk_size, sizes",
+    [(1, [1, 1, 1, 1, 1]), (2, [2, 2, 1]), (4, [4, 1]), (5, [5]), (1000, [5])],
+)
+def test_stream_chunk_sizes(tmp_path, chunk_size, sizes):
+    root = write_class_folders(tmp_path / "movie_reviews").parent
+    chunks = stream(root, chunk_size=chunk_size, random_state=0)
+    assert [len(texts) for texts, _ in chunks] == sizes
+    assert [len(labels) for _, labels in chunks] == sizes
+    assert sum(stream_pairs(chunks).values()) == 5
+
+
+def test_stream_default_chunk_size(tmp_path):
+    files = {f"{i:04d}.txt": f"review {i}" for i in range(250)}
+    root = tmp_path / "data"
+    write_class_folders(
+        root / "movie_reviews",
+        {"neg": files, "pos": {name: t + "!" for name, t in files.items()}},
+    )
+    assert [len(texts) for texts, _ in stream(root, random_state=0)] == [200, 200, 100]
+
+
+def test_stream_shuffle_is_reproducible(tmp_path):
+    root = write_class_folders(tmp_path / "movie_reviews").parent
+
+    def order(**kwargs):
+        return [t for texts, _ in stream(root, chunk_size=2, **kwargs) for t in texts]
+
+    assert order(random_state=0) == order(random_state=0)
+    rng_a, rng_b = np.random.RandomState(3), np.random.RandomState(3)
+    assert order(random_state=rng_a) == order(random_state=rng_b)
+    assert len({tuple(order(random_state=seed)) for seed in range(10)}) > 1
+    assert order(shuffle=False) == SORTED_TEXTS
+    # shuffle=True is the default: the class-sorted order is not what SGD sees.
+    assert any(order(random_state=seed) != SORTED_TEXTS for seed in range(3))
+
+
+def test_stream_indices(tmp_path):
+    root = write_class_folders(tmp_path / "movie_reviews").parent
+    chunks = stream(root, chunk_size=2, indices=[4, 0, 2], shuffle=False)
+    assert [texts for texts, _ in chunks] == [
+        [SORTED_TEXTS[4], SORTED_TEXTS[0]],
+        [SORTED_TEXTS[2]],
+    ]
+    assert [labels.tolist() for _, labels in chunks] == [[1, 0], [1]]
+    shuffled = stream(root, indices=np.array([1, 3]), random_state=0)
+    assert stream_pairs(shuffled) == Counter(
+        {(SORTED_TEXTS[1], 0): 1, (SORTED_TEXTS[3], 1): 1}
+    )
+    assert stream(root, indices=[]) == []
+    # Train/test split by position: the two streams partition the corpus.
+    test = np.arange(5)[::2]
+    train = np.setdiff1d(np.arange(5), test)
+    assert stream_pairs(stream(root, indices=train)) + stream_pairs(
+        stream(root, indices=test)
+    ) == stream_pairs(stream(root))
+
+
+@pytest.mark.parametrize(
+    "chunk_size", [0, -3, 2.5, 2.0, "10", None, True, np.float64(4)]
+)
+def test_stream_bad_chunk_size(tmp_path, chunk_size):
+    root = write_class_folders(tmp_path / "movie_reviews").parent
+    with pytest.raises(ValueError, match="chunk_size must be a positive integer"):
+        iter_movie_reviews(root, chunk_size=chunk_size)  # raises before iterating
+
+
+def test_stream_numpy_integer_chunk_size(tmp_path):
+    root = write_class_folders(tmp_path / "movie_reviews").parent
+    chunks = stream(root, chunk_size=np.int64(3), random_state=0)
+    assert [len(texts) for texts, _ in chunks] == [3, 2]
+
+
+@pytest.mark.parametrize(
+    "indices, match",
+    [
+        ([0, 5], r"indices must lie in \[0, 5\) .*got 5"),
+        ([-1], r"indices must lie in \[0, 5\) .*got -1"),
+        ([[0, 1]], "1-D array of integer file positions; got an array of shape"),
+        ([0.0, 1.0], "dtype float64"),
+        ([True, False, True, False, True], r"np\.flatnonzero\(mask\)"),
+        (["a"], "integer file positions"),
+    ],
+)
+def test_stream_bad_indices(tmp_path, indices, match):
+    root = write_class_folders(tmp_path / "movie_reviews").parent
+    with pytest.raises(ValueError, match=match):
+        iter_movie_reviews(root, indices=indices)
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"dataset": "sst2"}, ValueError, "dataset must be 'polarity' or 'imdb'"),
+        ({"subset": "train"}, ValueError, "polarity dataset has no train/test split"),
+        ({"data_home": "nowhere"}, FileNotFoundError, "not found.  Looked in"),
+    ],
+)
+def test_stream_errors_raise_at_call(tmp_path, kwargs, error, match):
+    kwargs.setdefault("data_home", tmp_path / "empty")
+    kwargs["data_home"] = tmp_path / kwargs["data_home"]
+    with pytest.raises(error, match=match):
+        iter_movie_reviews(**kwargs)
+    with pytest.raises(error, match=match):
+        list_movie_reviews(**kwargs)
+
+
+def test_stream_incomplete_copy(tmp_path):
+    root = tmp_path / "data"
+    write_class_folders(root / "movie_reviews", {"neg": {"a.txt": "x"}, "pos": {}})
+    with pytest.raises(ValueError, match=r"No review files \(\*\.txt\) in pos/"):
+        iter_movie_reviews(root)
+
+
+@pytest.mark.parametrize("zipped", [False, True], ids=["folder", "zip"])
+def test_stream_is_lazy(tmp_path, monkeypatch, zipped):
+    """Files are listed once, at the call, and read one chunk at a time."""
+    root = tmp_path / "data"
+    if zipped:
+        tiny_movie_reviews_zip(root / "movie_reviews.zip")
+    else:
+        write_class_folders(root / "movie_reviews")
+    decoded = []
+    real_decode = datasets._decode
+    monkeypatch.setattr(
+        datasets, "_decode", lambda raw: decoded.append(raw) or real_decode(raw)
+    )
+    listed = []
+    real_list = datasets._list_documents
+    monkeypatch.setattr(
+        datasets,
+        "_list_documents",
+        lambda *args: listed.append(args) or real_list(*args),
+    )
+
+    chunks = iter_movie_reviews(root, chunk_size=2, shuffle=False)
+    assert len(listed) == 1 and decoded == []
+    texts, _ = next(chunks)
+    assert texts == SORTED_TEXTS[:2] and len(decoded) == 2
+    next(chunks)
+    assert len(decoded) == 4
+    assert [t for t, _ in chunks] == [SORTED_TEXTS[4:]]
+    assert len(decoded) == 5 and len(listed) == 1
+
+
+def test_stream_reads_files_when_reached(tmp_path):
+    root = tmp_path / "data"
+    folder = write_class_folders(root / "movie_reviews")
+    chunks = iter_movie_reviews(root, chunk_size=2, shuffle=False)
+    (folder / "pos" / "cv002_c.txt").write_text("edited after listing\n")
+    texts = [t for chunk, _ in chunks for t in chunk]
+    assert texts == SORTED_TEXTS[:4] + ["edited after listing\n"]
+
+
+def test_stream_latin1_fallback(tmp_path):
+    root = tmp_path / "data"
+    (root / "neg").mkdir(parents=True)
+    (root / "pos").mkdir()
+    (root / "neg" / "a.txt").write_bytes("caf\xe9".encode("latin-1"))
+    (root / "pos" / "b.txt").write_bytes("\ufeffcafé".encode("utf-8"))
+    assert stream(root, shuffle=False)[0][0] == ["café", "café"]
+
+
+@needs_real_corpus
+def test_real_polarity_stream():
+    bunch = load_movie_reviews(REAL_DATA)
+    chunks = stream(REAL_DATA, chunk_size=300, random_state=0)
+    assert [len(texts) for texts, _ in chunks] == [300] * 6 + [200]
+    assert stream_pairs(chunks) == Counter(
+        zip(bunch.data, bunch.target.tolist(), strict=True)
+    )
+    # Shuffled: the first chunk mixes both classes.
+    assert 0 < chunks[0][1].sum() < 300
+    listing = list_movie_reviews(REAL_DATA)
+    np.testing.assert_array_equal(listing.filenames, bunch.filenames)
+    np.testing.assert_array_equal(listing.target, bunch.target)
+    # A held-out split by position never appears in the training stream.
+    test = np.arange(2000)[::5]
+    train = np.setdiff1d(np.arange(2000), test)
+    seen = stream_pairs(stream(REAL_DATA, indices=train, random_state=1))
+    assert sum(seen.values()) == 1600
+    assert not set(seen) & {(bunch.data[i], int(bunch.target[i])) for i in test}
+
+
+@needs_real_archive
+def test_real_polarity_stream_from_zip(tmp_path):
+    shutil.copy(REAL_ARCHIVE, tmp_path / "movie_reviews.zip")
+    chunks = stream(tmp_path, chunk_size=500, shuffle=False)
+    assert [len(texts) for texts, _ in chunks] == [500] * 4
+    labels = np.concatenate([labels for _, labels in chunks])
+    np.testing.assert_array_equal(labels, np.repeat([0, 1], 1000))

@@ -1,0 +1,500 @@
+"""Out-of-core on one machine: stream the movie reviews into ``partial_fit``.
+
+The polarity corpus (2000 reviews) is streamed from disk in chunks by
+:func:`sklearn_sigmoid.datasets.iter_movie_reviews`, each chunk is hashed by a
+stateless ``HashingVectorizer`` (``n_features=2**18``, ``alternate_sign=False``,
+``norm="l2"``) and fed to ``GDLogisticRegression(batch_size=..., learning_rate=...)
+.partial_fit``.  The full feature matrix is never built by the streaming run.
+
+Held-out test split: a stratified 20% of the files, chosen up front by file
+position in :func:`~sklearn_sigmoid.datasets.list_movie_reviews`'s listing
+(``train_test_split(..., stratify=labels, random_state=seed)``); it is read
+once, hashed, and never streamed for training.  Every pass over the training
+files streams them in a new random order (seed ``seed + pass``); the
+``SGDClassifier`` baseline sees exactly the same chunks in the same order.
+
+Reported, all measured in this run:
+
+* held-out accuracy (and ROC AUC) after every chunk, for our model and for
+  ``SGDClassifier(loss="log_loss")`` streamed the same way (table, JSON, and
+  ``stream_reviews.png`` if matplotlib is importable);
+* peak memory: ``tracemalloc`` peak of each streaming run (reading, hashing,
+  ``partial_fit`` and the per-chunk evaluation; started after the held-out
+  matrix is built, whose size is given apart; see below), against the size of the full
+  training feature matrix the stream never builds and the ``tracemalloc`` peak
+  of the in-memory route (read all, hash all, fit);
+* wall time of each run, measured without ``tracemalloc`` (which slows the
+  tokenising several-fold), the per-chunk evaluation included; the streaming
+  peaks come from one extra traced pass of each model (every pass runs the
+  same code on same-sized chunks, so the peak does not grow with the passes);
+* final accuracy of ours streamed, of ``GDLogisticRegression()`` (defaults,
+  full batch) fitted in memory on the same hashed training features, and of
+  ``SGDClassifier`` streamed.  Both streamed models use the same L2 strength
+  ``alpha=1e-4`` (each estimator's default).
+* a diagnostic: our streamed model's parameters averaged over all chunks
+  (Polyak-Ruppert averaging, done here outside the estimator), to see whether
+  averaging would close the gap.
+
+How ``batch_size`` and ``learning_rate`` are chosen (unless both are given):
+a small grid (``--grid-batch-sizes`` x ``--grid-learning-rates``) is run on the
+*training* files only, split again (stratified 25%) into an inner training
+and a validation part; the stream is simulated on pre-hashed inner-training
+rows with the same chunk size, number of passes and per-pass shuffling, and
+the configuration with the best mean validation accuracy over the chunks of
+its last pass is kept (the mean over a pass rewards a stable model, not a
+lucky last chunk).  The held-out test split is never used for the choice.
+Configurations that diverge are reported as such.
+
+Writes ``stream_reviews.{json,md}`` (and the PNG) to ``--out`` and prints the
+tables.  Run: ``python benchmarks/stream_reviews.py`` (about a minute).
+"""
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+import tracemalloc
+import warnings
+from pathlib import Path
+
+import numpy as np
+import sklearn
+from sklearn.base import clone
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.linear_model import SGDClassifier
+from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import train_test_split
+from threadpoolctl import threadpool_limits
+
+from sklearn_sigmoid import DivergenceError, GDLogisticRegression
+from sklearn_sigmoid.datasets import iter_movie_reviews, list_movie_reviews
+
+CLASSES = np.array([0, 1])
+N_FEATURES = 2**18
+
+
+def default_data_home():
+    """``../shared/data`` beside the project if present, else the loader's default."""
+    shared = Path(__file__).resolve().parents[2] / "shared" / "data"
+    return str(shared) if shared.is_dir() else None
+
+
+def make_vectorizer():
+    return HashingVectorizer(
+        n_features=N_FEATURES, alternate_sign=False, norm="l2", dtype=np.float64
+    )
+
+
+def parse_learning_rate(value):
+    return value if value == "auto" else float(value)
+
+
+def csr_nbytes(X):
+    return int(X.data.nbytes + X.indices.nbytes + X.indptr.nbytes)
+
+
+def evaluate(model, X, y):
+    z = np.ravel(model.decision_function(X))
+    return float(np.mean((z > 0) == y)), float(roc_auc_score(y, z))
+
+
+def read_all(data_home, indices):
+    """Texts and labels of the files at ``indices``, in that order (one chunk)."""
+    (chunk,) = iter_movie_reviews(
+        data_home, chunk_size=max(len(indices), 1), indices=indices, shuffle=False
+    )
+    return chunk
+
+
+# -- choosing batch_size and learning_rate -----------------------------------------
+
+
+def simulate_stream(model, X, y, X_val, y_val, *, chunk_size, passes, seed):
+    """``partial_fit`` over pre-hashed rows in streamed order; last pass's accuracies."""
+    last = []
+    for p in range(passes):
+        order = np.random.RandomState(seed + p).permutation(X.shape[0])
+        last = []
+        for start in range(0, len(order), chunk_size):
+            rows = order[start : start + chunk_size]
+            model.partial_fit(X[rows], y[rows], classes=CLASSES)
+            last.append(evaluate(model, X_val, y_val)[0])
+    return last
+
+
+def choose_settings(X_train, y_train, args, log):
+    inner, val = train_test_split(
+        np.arange(X_train.shape[0]), test_size=0.25, stratify=y_train,
+        random_state=args.seed,
+    )
+    rows = []
+    for batch_size in args.grid_batch_sizes:
+        for lr in args.grid_learning_rates:
+            model = GDLogisticRegression(
+                batch_size=batch_size, learning_rate=lr, random_state=args.seed
+            )
+            start = time.perf_counter()
+            try:
+                accs = simulate_stream(
+                    model, X_train[inner], y_train[inner], X_train[val], y_train[val],
+                    chunk_size=args.chunk_size, passes=args.passes, seed=args.seed,
+                )
+                row = {"batch_size": batch_size, "learning_rate": lr,
+                       "val_accuracy_last_pass_mean": float(np.mean(accs)),
+                       "val_accuracy_last_pass_min": float(np.min(accs)),
+                       "val_accuracy_last_pass_max": float(np.max(accs)),
+                       "val_accuracy_final": accs[-1]}
+            except DivergenceError:
+                row = {"batch_size": batch_size, "learning_rate": lr, "diverged": True}
+            row["seconds"] = time.perf_counter() - start
+            rows.append(row)
+            log(f"  batch_size={batch_size:<4} learning_rate={lr!s:<5} " + (
+                "diverged" if row.get("diverged") else
+                f"val acc (last pass) mean {row['val_accuracy_last_pass_mean']:.3f} "
+                f"[{row['val_accuracy_last_pass_min']:.3f}, "
+                f"{row['val_accuracy_last_pass_max']:.3f}], "
+                f"final {row['val_accuracy_final']:.3f}"))
+    ok = [r for r in rows if not r.get("diverged")]
+    if not ok:
+        raise SystemExit("Every configuration of the grid diverged.")
+    best = max(ok, key=lambda r: r["val_accuracy_last_pass_mean"])
+    return best["batch_size"], best["learning_rate"], rows
+
+
+# -- streaming runs ----------------------------------------------------------------
+
+
+def stream_train(model, data_home, train_idx, X_test, y_test, args, *,
+                 passes, average=False, trace=False):
+    """Train ``model`` by ``partial_fit`` over the stream; per-chunk held-out scores.
+
+    Returns ``(curve, peak_bytes, seconds)``.  With ``average``, ``curve`` also has the
+    held-out scores of the parameters averaged over all chunks so far.
+    """
+    vectorizer = make_vectorizer()
+    curve, seen = [], 0
+    avg_coef = avg_intercept = None
+    if trace:
+        tracemalloc.start()
+    start = time.perf_counter()
+    for p in range(passes):
+        chunks = iter_movie_reviews(
+            data_home, chunk_size=args.chunk_size, indices=train_idx,
+            random_state=args.seed + p,
+        )
+        for k, (texts, labels) in enumerate(chunks):
+            X = vectorizer.transform(texts)
+            model.partial_fit(X, labels, classes=CLASSES)
+            seen += len(texts)
+            acc, auc = evaluate(model, X_test, y_test)
+            row = {"pass": p + 1, "chunk": k + 1, "reviews_seen": seen,
+                   "accuracy": acc, "roc_auc": auc}
+            if average:
+                n = len(curve) + 1
+                coef, intercept = model.coef_.ravel(), model.intercept_
+                if avg_coef is None:
+                    avg_coef, avg_intercept = coef.copy(), intercept.copy()
+                else:
+                    avg_coef += (coef - avg_coef) / n
+                    avg_intercept += (intercept - avg_intercept) / n
+                z = X_test @ avg_coef + avg_intercept[0]
+                row["averaged_accuracy"] = float(np.mean((z > 0) == y_test))
+                row["averaged_roc_auc"] = float(roc_auc_score(y_test, z))
+            curve.append(row)
+            del texts, labels, X
+    seconds = time.perf_counter() - start
+    peak = None
+    if trace:
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    return curve, peak, seconds
+
+
+def in_memory_fit(data_home, train_idx, X_test, y_test):
+    """Read every training review, hash them all, fit full batch: timed, then traced."""
+    start = time.perf_counter()
+    texts, labels = read_all(data_home, train_idx)
+    X_train = make_vectorizer().transform(texts)
+    model = GDLogisticRegression().fit(X_train, labels)
+    seconds = time.perf_counter() - start
+    acc, auc = evaluate(model, X_test, y_test)
+    n_iter = int(model.n_iter_)
+    # The same route again, traced, for its peak (the timing above is untraced).
+    tracemalloc.start()
+    traced_X = make_vectorizer().transform(read_all(data_home, train_idx)[0])
+    GDLogisticRegression().fit(traced_X, labels)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    del traced_X
+    text_bytes = sum(len(t.encode("utf-8")) for t in texts)
+    return {
+        "accuracy": acc, "roc_auc": auc, "seconds": seconds, "peak_bytes": peak,
+        "n_iter": n_iter, "X_train_bytes": csr_nbytes(X_train),
+        "X_train_shape": list(X_train.shape), "X_train_nnz": int(X_train.nnz),
+        "train_text_bytes": text_bytes,
+    }, X_train, labels
+
+
+# -- reporting ---------------------------------------------------------------------
+
+
+def mib(n):
+    return f"{n / 2**20:.1f} MiB"
+
+
+def curve_table(ours, sgd, every_chunk=True):
+    head = ("| pass | chunk | reviews seen | ours acc | ours AUC | ours averaged acc "
+            "| SGDClassifier acc | SGDClassifier AUC |")
+    lines = [head, "|" + "---|" * 8]
+    n_chunks = max(r["chunk"] for r in ours)
+    for a, b in zip(ours, sgd, strict=True):
+        if not every_chunk and not (a["pass"] == 1 or a["chunk"] == n_chunks):
+            continue
+        lines.append(
+            f"| {a['pass']} | {a['chunk']} | {a['reviews_seen']} | {a['accuracy']:.3f} "
+            f"| {a['roc_auc']:.3f} | {a['averaged_accuracy']:.3f} "
+            f"| {b['accuracy']:.3f} | {b['roc_auc']:.3f} |"
+        )
+    return "\n".join(lines)
+
+
+def summary_table(rows):
+    lines = ["| model | held-out accuracy | ROC AUC | last-pass accuracy min-max "
+             "| wall s | tracemalloc peak |", "|" + "---|" * 6]
+    for r in rows:
+        lines.append(
+            f"| {r['model']} | {r['accuracy']:.3f} | {r['roc_auc']:.3f} "
+            f"| {r.get('last_pass_range', '-')} | {r['seconds']:.1f} "
+            f"| {mib(r['peak_bytes']) if r.get('peak_bytes') is not None else '-'} |"
+        )
+    return "\n".join(lines)
+
+
+def last_pass_range(curve, key="accuracy"):
+    last = [r[key] for r in curve if r["pass"] == curve[-1]["pass"]]
+    return f"{min(last):.3f}-{max(last):.3f}"
+
+
+def plot_curve(ours, sgd, in_memory, settings, out):
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return None
+    seen = [r["reviews_seen"] for r in ours]
+    fig, ax = plt.subplots(figsize=(7, 4))
+    ax.plot(seen, [r["accuracy"] for r in ours], label=(
+        f"GDLogisticRegression partial_fit (batch {settings['batch_size']}, "
+        f"lr {settings['learning_rate']})"))
+    ax.plot(seen, [r["averaged_accuracy"] for r in ours], ls=":",
+            label="same, parameters averaged over chunks")
+    ax.plot(seen, [r["accuracy"] for r in sgd],
+            label="SGDClassifier(log_loss) partial_fit")
+    ax.axhline(in_memory["accuracy"], color="k", ls="--",
+               label="GDLogisticRegression() in memory")
+    ax.set_xlabel("training reviews streamed")
+    ax.set_ylabel("held-out accuracy")
+    ax.set_ylim(0.4, 1.0)
+    ax.legend(fontsize=7, loc="lower right")
+    ax.set_title("Streaming the polarity corpus (hashed features, 2**18)")
+    fig.tight_layout()
+    path = out / "stream_reviews.png"
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+    return str(path)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-home", default=default_data_home(),
+                        help="folder holding the corpus (default: ../shared/data if "
+                             "present, else $SKLEARN_SIGMOID_DATA or ~/sklearn_sigmoid_data)")
+    parser.add_argument("--chunk-size", type=int, default=200,
+                        help="reviews per streamed chunk (default 200)")
+    parser.add_argument("--passes", type=int, default=10,
+                        help="passes over the training files (default 10)")
+    parser.add_argument("--batch-size", type=int, default=None,
+                        help="GDLogisticRegression batch_size; with --learning-rate, "
+                             "skips the grid")
+    parser.add_argument("--learning-rate", type=parse_learning_rate, default=None,
+                        help="GDLogisticRegression learning_rate (float or 'auto')")
+    parser.add_argument("--grid-batch-sizes", type=int, nargs="+", default=[16, 64])
+    parser.add_argument("--grid-learning-rates", type=parse_learning_rate, nargs="+",
+                        default=["auto", 1.0, 3.0, 10.0, 30.0])
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", default=str(Path(__file__).parent / "results"),
+                        help="folder for the Markdown, JSON and PNG outputs")
+    args = parser.parse_args(argv)
+    if args.chunk_size < 1 or args.passes < 1:
+        parser.error("--chunk-size and --passes must be positive")
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+
+    def log(msg=""):
+        print(msg, flush=True)
+
+    warnings.simplefilter("ignore", ConvergenceWarning)
+    started = time.perf_counter()
+    listing = list_movie_reviews(args.data_home)
+    target = listing.target
+    train_idx, test_idx = train_test_split(
+        np.arange(len(target)), test_size=0.2, stratify=target, random_state=args.seed
+    )
+    test_texts, y_test = read_all(args.data_home, test_idx)
+    X_test = make_vectorizer().transform(test_texts)
+    del test_texts
+    log(f"{len(target)} reviews: {len(train_idx)} streamed for training, "
+        f"{len(test_idx)} held out (stratified, by file position); chunks of "
+        f"{args.chunk_size}, {args.passes} passes, HashingVectorizer(2**18), "
+        f"one BLAS thread")
+
+    with threadpool_limits(1):
+        in_memory, X_train, y_train = in_memory_fit(
+            args.data_home, train_idx, X_test, y_test
+        )
+        if args.batch_size is not None and args.learning_rate is not None:
+            batch_size, lr, grid = args.batch_size, args.learning_rate, []
+            log(f"Using batch_size={batch_size}, learning_rate={lr!r} as given.")
+        else:
+            log("Choosing batch_size and learning_rate on a validation split of the "
+                "training files (simulated stream, same chunks and passes):")
+            batch_size, lr, grid = choose_settings(X_train, y_train, args, log)
+            log(f"-> batch_size={batch_size}, learning_rate={lr!r}")
+        del X_train, y_train
+
+        ours = GDLogisticRegression(
+            batch_size=batch_size, learning_rate=lr, random_state=args.seed
+        )
+        sgd = SGDClassifier(loss="log_loss", random_state=args.seed)
+        stream = (args.data_home, train_idx, X_test, y_test, args)
+        # Timed runs, untraced (tracemalloc slows tokenising several-fold) ...
+        ours_curve, _, ours_seconds = stream_train(
+            clone(ours), *stream, passes=args.passes, average=True
+        )
+        sgd_curve, _, sgd_seconds = stream_train(
+            clone(sgd), *stream, passes=args.passes
+        )
+        # ... and one traced pass of each for the peak: every pass streams the
+        # same chunks through the same code, so the peak does not grow with
+        # the number of passes.
+        _, ours_peak, _ = stream_train(clone(ours), *stream, passes=1, trace=True)
+        _, sgd_peak, _ = stream_train(clone(sgd), *stream, passes=1, trace=True)
+        for row, sgd_row in zip(ours_curve, sgd_curve, strict=True):
+            sgd_row["averaged_accuracy"] = float("nan")
+            assert row["reviews_seen"] == sgd_row["reviews_seen"]
+
+    settings = {"batch_size": batch_size, "learning_rate": lr}
+    final = [
+        {"model": f"ours streamed: GDLogisticRegression(batch_size={batch_size}, "
+                  f"learning_rate={lr!r}).partial_fit",
+         "accuracy": ours_curve[-1]["accuracy"], "roc_auc": ours_curve[-1]["roc_auc"],
+         "last_pass_range": last_pass_range(ours_curve), "seconds": ours_seconds,
+         "peak_bytes": ours_peak},
+        {"model": "ours streamed, parameters averaged over chunks (diagnostic)",
+         "accuracy": ours_curve[-1]["averaged_accuracy"],
+         "roc_auc": ours_curve[-1]["averaged_roc_auc"],
+         "last_pass_range": last_pass_range(ours_curve, "averaged_accuracy"),
+         "seconds": ours_seconds, "peak_bytes": None},
+        {"model": "ours in memory: GDLogisticRegression().fit (full batch)",
+         "accuracy": in_memory["accuracy"], "roc_auc": in_memory["roc_auc"],
+         "seconds": in_memory["seconds"], "peak_bytes": in_memory["peak_bytes"]},
+        {"model": 'SGDClassifier(loss="log_loss").partial_fit streamed',
+         "accuracy": sgd_curve[-1]["accuracy"], "roc_auc": sgd_curve[-1]["roc_auc"],
+         "last_pass_range": last_pass_range(sgd_curve), "seconds": sgd_seconds,
+         "peak_bytes": sgd_peak},
+    ]
+    n_train = len(train_idx)
+    memory = {
+        "streaming_peak_bytes_ours": ours_peak,
+        "streaming_peak_bytes_sgdclassifier": sgd_peak,
+        "in_memory_route_peak_bytes": in_memory["peak_bytes"],
+        "full_train_matrix_csr_bytes": in_memory["X_train_bytes"],
+        "full_train_matrix_shape": in_memory["X_train_shape"],
+        "full_train_matrix_nnz": in_memory["X_train_nnz"],
+        "full_train_matrix_dense_float64_bytes": n_train * N_FEATURES * 8,
+        "full_train_text_bytes": in_memory["train_text_bytes"],
+        "held_out_matrix_csr_bytes": csr_nbytes(X_test),
+        "coef_bytes": N_FEATURES * 8,
+    }
+    memory_lines = [
+        f"- tracemalloc peak while streaming (one traced pass; the stream's "
+        f"peak does not grow with its length): ours {mib(ours_peak)}, "
+        f"SGDClassifier {mib(sgd_peak)} (chunks of {args.chunk_size} reviews; "
+        f"one coefficient vector alone is {mib(memory['coef_bytes'])})",
+        f"- the full training feature matrix the stream never builds: "
+        f"{mib(memory['full_train_matrix_csr_bytes'])} as CSR "
+        f"({in_memory['X_train_nnz']:,} non-zeros), "
+        f"{mib(memory['full_train_matrix_dense_float64_bytes'])} if dense; the "
+        f"training texts: {mib(memory['full_train_text_bytes'])}",
+        f"- tracemalloc peak of the in-memory route (read all, hash all, fit): "
+        f"{mib(in_memory['peak_bytes'])}",
+        f"- held-out matrix, built before tracing: "
+        f"{mib(memory['held_out_matrix_csr_bytes'])}",
+    ]
+    total = time.perf_counter() - started
+
+    log()
+    log("Held-out accuracy while streaming (first pass by chunk, then end of each "
+        "pass; every chunk in the Markdown/JSON):")
+    log(curve_table(ours_curve, sgd_curve, every_chunk=False))
+    log()
+    log(summary_table(final))
+    log()
+    log("\n".join(memory_lines))
+    log(f"\ntotal {total:.0f} s")
+
+    report = {
+        "dataset": "Pang & Lee polarity v2.0",
+        "n_train": n_train, "n_test": len(test_idx),
+        "test_split": f"train_test_split(test_size=0.2, stratify=labels, "
+                      f"random_state={args.seed}) on file positions",
+        "chunk_size": args.chunk_size, "passes": args.passes, "seed": args.seed,
+        "vectorizer": "HashingVectorizer(n_features=2**18, alternate_sign=False, "
+                      "norm='l2')",
+        "settings": settings, "settings_grid": grid,
+        "final": final, "memory": memory,
+        "curve_ours": ours_curve, "curve_sgdclassifier": sgd_curve,
+        "in_memory": in_memory,
+        "machine": {
+            "python": platform.python_version(), "platform": platform.platform(),
+            "cpu_count": os.cpu_count(), "numpy": np.__version__,
+            "scikit-learn": sklearn.__version__, "blas_threads": 1,
+        },
+        "total_seconds": total,
+    }
+    (out / "stream_reviews.json").write_text(json.dumps(report, indent=2, default=str))
+    grid_md = ""
+    if grid:
+        grid_md = "\n\nChoice of batch_size / learning_rate (validation split of the " \
+                  "training files, mean accuracy over the last pass's chunks):\n\n" \
+                  "| batch_size | learning_rate | mean | min | max | final |\n" \
+                  "|---|---|---|---|---|---|\n" + "\n".join(
+                      f"| {g['batch_size']} | {g['learning_rate']} | diverged | | | |"
+                      if g.get("diverged") else
+                      f"| {g['batch_size']} | {g['learning_rate']} "
+                      f"| {g['val_accuracy_last_pass_mean']:.3f} "
+                      f"| {g['val_accuracy_last_pass_min']:.3f} "
+                      f"| {g['val_accuracy_last_pass_max']:.3f} "
+                      f"| {g['val_accuracy_final']:.3f} |" for g in grid)
+    (out / "stream_reviews.md").write_text(
+        f"Streaming Pang & Lee polarity v2.0 from disk: {n_train} training reviews in "
+        f"chunks of {args.chunk_size}, {args.passes} passes, {len(test_idx)} held out; "
+        f"{report['vectorizer']}; one BLAS thread; Python "
+        f"{report['machine']['python']}, scikit-learn {sklearn.__version__}.\n\n"
+        + summary_table(final) + "\n\n" + "\n".join(memory_lines) + grid_md
+        + "\n\nHeld-out scores after every chunk:\n\n"
+        + curve_table(ours_curve, sgd_curve) + "\n"
+    )
+    png = plot_curve(ours_curve, sgd_curve, in_memory, settings, out)
+    log(f"wrote {out / 'stream_reviews.md'}, {out / 'stream_reviews.json'}"
+        + (f", {png}" if png else " (no figure: matplotlib not importable)"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

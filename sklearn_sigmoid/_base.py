@@ -44,6 +44,7 @@ class BaseSigmoidGD(BaseEstimator):
         "fit_intercept": ["boolean"],
         "batch_size": [Interval(Integral, 1, None, closed="left"), None],
         "momentum": [Interval(Real, 0, 1, closed="left")],
+        "average": [Interval(Integral, 0, None, closed="left"), "boolean"],
         "shuffle": ["boolean"],
         "random_state": ["random_state"],
         "early_stopping": ["boolean"],
@@ -64,6 +65,7 @@ class BaseSigmoidGD(BaseEstimator):
         fit_intercept=True,
         batch_size=None,
         momentum=0.0,
+        average=False,
         shuffle=True,
         random_state=None,
         early_stopping=False,
@@ -80,6 +82,7 @@ class BaseSigmoidGD(BaseEstimator):
         self.fit_intercept = fit_intercept
         self.batch_size = batch_size
         self.momentum = momentum
+        self.average = average
         self.shuffle = shuffle
         self.random_state = random_state
         self.early_stopping = early_stopping
@@ -310,6 +313,7 @@ class BaseSigmoidGD(BaseEstimator):
                 shuffle=self.shuffle,
                 rng=rng,
                 state=state,
+                average=self.average,
             )
             result = run_epochs(
                 stepper,

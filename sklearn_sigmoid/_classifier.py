@@ -74,6 +74,15 @@ class GDLogisticRegression(LinearClassifierMixin, BaseSigmoidGD):
     momentum : float in [0, 1), default=0.0
         Heavy-ball momentum; 0 is the plain update rule.
 
+    average : bool or int, default=False
+        Polyak-Ruppert averaging, as in ``SGDClassifier``: report the mean of
+        the iterates instead of the last one.  ``True`` averages from the
+        first update; an int ``n`` starts once ``n`` samples have been seen
+        (e.g. after the first pass or chunks of a stream).  For mini-batch
+        and fixed-step descent (and ``partial_fit`` streams), where a constant
+        step keeps the iterate moving around the optimum; not with the
+        line-searched ``learning_rate='auto'`` full-batch default.
+
     shuffle : bool, default=True
         Whether to shuffle the rows at every epoch (mini-batch mode only).
 
@@ -177,6 +186,7 @@ class GDLogisticRegression(LinearClassifierMixin, BaseSigmoidGD):
         fit_intercept=True,
         batch_size=None,
         momentum=0.0,
+        average=False,
         shuffle=True,
         random_state=None,
         early_stopping=False,
@@ -195,6 +205,7 @@ class GDLogisticRegression(LinearClassifierMixin, BaseSigmoidGD):
             fit_intercept=fit_intercept,
             batch_size=batch_size,
             momentum=momentum,
+            average=average,
             shuffle=shuffle,
             random_state=random_state,
             early_stopping=early_stopping,

@@ -129,14 +129,54 @@ class _Stepper:
     ``initial_value`` (the objective where descent started, the reference
     for divergence) is carried over too, so that a run cut into warm-started
     pieces behaves as one uninterrupted fit.
+
+    Averaging (Polyak-Ruppert, as ``SGDClassifier(average=...)``): with
+    ``average`` set, the stepper also keeps the running mean of its iterates
+    after every update, from the update at which ``average`` samples have
+    been seen (``True``: from the first); :meth:`solution` is then that mean,
+    which a constant-step stochastic method needs to settle instead of
+    rattling around the optimum.
     """
 
+    average = False
+    W_average = None
+    n_averaged = 0
+    samples_seen = 0
+
     def get_state(self):
-        return {"initial_value": self.initial_value, **self._state()}
+        return {
+            "initial_value": self.initial_value,
+            "iterate": self.W,
+            "average": self.W_average,
+            "n_averaged": self.n_averaged,
+            "samples_seen": self.samples_seen,
+            **self._state(),
+        }
 
     def _restore(self, state):
         if state and "initial_value" in state:
             self.initial_value = state["initial_value"]
+        if state and self.average:
+            average = state.get("average")
+            if average is not None and average.shape == self.W.shape:
+                self.W_average = average.astype(self.W.dtype, copy=True)
+                self.n_averaged = state["n_averaged"]
+            self.samples_seen = state.get("samples_seen", 0)
+
+    def _record(self, W, n_rows):
+        """Count the rows an update used; fold ``W`` into the running mean."""
+        self.samples_seen += n_rows
+        if not self.average or self.samples_seen < int(self.average):
+            return
+        self.n_averaged += 1
+        if self.W_average is None:
+            self.W_average = W.copy()
+        else:
+            self.W_average += (W - self.W_average) / self.n_averaged
+
+    def solution(self):
+        """The parameters to report: the running mean if averaging, else ``W``."""
+        return self.W_average if self.W_average is not None else self.W
 
 
 class FixedStep(_Stepper):
@@ -159,6 +199,7 @@ class FixedStep(_Stepper):
             self.W = self.W + self.velocity
         else:
             self.W = self.W - self.learning_rate * self.grad
+        self._record(self.W, self.objective.n_samples)
         self.value, self.grad = self.objective.value_grad(self.W)
         return self.value
 
@@ -304,6 +345,7 @@ class MiniBatchStep(_Stepper):
                 W = W + self.velocity
             else:
                 W = W - self.learning_rate * grad
+            self._record(W, len(rows))
             total += batch_weight * value
             weight_seen += batch_weight
         self.W = W
@@ -311,15 +353,28 @@ class MiniBatchStep(_Stepper):
 
 
 def make_stepper(
-    objective, W, *, learning_rate, momentum, batch_size, shuffle, rng, state=None
+    objective, W, *, learning_rate, momentum, batch_size, shuffle, rng, state=None,
+    average=False,
 ):
     """Choose the update rule for the given settings (see the module doc).
 
     ``state`` is a previous stepper's :meth:`get_state`, so that a warm-started
-    fit continues where the last one stopped (momentum, spectral step).
+    fit continues where the last one stopped (momentum, spectral step, the
+    iterate and running mean when averaging).
     """
     full_batch = batch_size is None or batch_size >= objective.n_samples
-    if learning_rate == "auto" and full_batch and not momentum:
+    iterate = (state or {}).get("iterate")
+    if average and iterate is not None and iterate.shape == W.shape:
+        # The fitted parameters are the mean; descent goes on from the iterate.
+        W = iterate.astype(W.dtype, copy=True)
+    if average and learning_rate == "auto" and batch_size is None and not momentum:
+        raise ValueError(
+            "average applies to fixed-step and mini-batch gradient descent; "
+            "with learning_rate='auto', full batches and no momentum the "
+            "steps come from a line search, whose iterates need no "
+            "averaging. Set batch_size, momentum or a float learning_rate."
+        )
+    if learning_rate == "auto" and full_batch and not momentum and not average:
         stepper = SpectralStep(objective, W, objective.trace_lipschitz(), state)
     else:
         if learning_rate == "auto":
@@ -334,6 +389,7 @@ def make_stepper(
             stepper = MiniBatchStep(
                 objective, W, learning_rate, momentum, batch_size, shuffle, rng, state
             )
+    stepper.average = average
     stepper._restore(state)
     return stepper
 
@@ -397,10 +453,10 @@ def run_epochs(
             loss_curve.append(value)
             watched = value
             if monitor is not None:
-                score = monitor(stepper.W)
+                score = monitor(stepper.solution())
                 scores.append(score)
                 if score > best_score:
-                    best_score, best_W = score, stepper.W.copy()
+                    best_score, best_W = score, stepper.solution().copy()
                 watched = -score
             if verbose:
                 line = (
@@ -417,7 +473,7 @@ def run_epochs(
                 stopped = True
                 break
     return {
-        "W": best_W if best_W is not None else stepper.W,
+        "W": best_W if best_W is not None else stepper.solution(),
         "n_iter": n_iter,
         "loss_curve": loss_curve,
         "validation_scores": scores,

@@ -6,6 +6,7 @@ from sklearn_sigmoid import GDLogisticRegression, SigmoidNeuronRegressor
 
 FULL_BATCH = [
     GDLogisticRegression(),
+    SigmoidNeuronRegressor(learning_rate=0.5, momentum=0.5, average=10),
     GDLogisticRegression(loss="mse"),
     SigmoidNeuronRegressor(),
     SigmoidNeuronRegressor(loss="cross_entropy"),
@@ -16,6 +17,7 @@ MINI_BATCH = [
     GDLogisticRegression(loss="mse", batch_size=16, momentum=0.9, random_state=0),
     SigmoidNeuronRegressor(batch_size=16, random_state=0),
     SigmoidNeuronRegressor(loss="cross_entropy", batch_size=16, random_state=0),
+    GDLogisticRegression(batch_size=16, average=True, random_state=0),
 ]
 
 # The reason scikit-learn gives for SGDClassifier: with shuffled mini-batches a

@@ -30,7 +30,7 @@ Where the rows come from:
 * a Dask bag whose elements are ``(X_block, y_block)`` or
   ``(X_block, y_block, sample_weight_block)`` tuples (``y=None``), e.g. one
   element per file read and vectorised on the workers;
-* in-memory arrays, cut into one block per worker and scattered.
+* in-memory arrays, cut into one block per worker.
 
 Each epoch of the default ``learning_rate='auto'`` costs three round trips
 (the direction's scores, the line search's trials, the gradient), each one
@@ -99,7 +99,7 @@ def _stack_bag_partition(elements):
 
 
 def _prepare_block(block, estimator):
-    """Validate one block as ``fit`` validates the whole; summarise its targets."""
+    """Validate one block as ``fit`` validates its whole input."""
     if block is None:
         return None
     X, y, sample_weight = block
@@ -243,11 +243,12 @@ class DistributedObjective(L2Penalty):
         """``array`` for every block's task: sent once, by scatter, if large.
 
         (Large arrays passed straight to ``Client.map`` become graph keys
-        named after the argument, which clash between maps in flight.)
+        named after the argument, which clash between maps in flight.)  The
+        copy goes to every worker, so that losing one loses no parameters.
         """
         if array.nbytes <= 64_000:
             return array
-        return self.client.scatter(array, hash=False, broadcast=False)
+        return self.client.scatter(array, hash=False, broadcast=True)
 
     def _gather(self, futures):
         return self.client.gather(futures)
@@ -421,7 +422,8 @@ def fit_distributed(estimator, X, y=None, sample_weight=None, *, client=None,
     X : dask.array.Array, dask.bag.Bag, ndarray or sparse matrix
         A Dask array chunked by rows (dense or ``scipy.sparse`` blocks), a
         Dask bag of ``(X_block, y_block[, sample_weight_block])`` tuples, or
-        an in-memory array cut into ``n_blocks`` blocks and scattered.
+        an in-memory array cut into ``n_blocks`` blocks (sent to the cluster
+        inside the tasks that use them, so that Dask can remake them).
     y : dask.array.Array or array-like, default=None
         Targets, as for the estimator's ``fit``; ``None`` with a bag.
     sample_weight : dask.array.Array or array-like, default=None

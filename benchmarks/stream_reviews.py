@@ -3,50 +3,70 @@
 The polarity corpus (2000 reviews) is streamed from disk in chunks by
 :func:`sklearn_sigmoid.datasets.iter_movie_reviews`, each chunk is hashed by a
 stateless ``HashingVectorizer`` (``n_features=2**18``, ``alternate_sign=False``,
-``norm="l2"``) and fed to ``GDLogisticRegression(batch_size=..., learning_rate=...)
-.partial_fit``.  The full feature matrix is never built by the streaming run.
+``norm="l2"``) and fed to ``GDLogisticRegression(batch_size=..., learning_rate=...,
+average=...).partial_fit``.  The full feature matrix is never built by the
+streaming run.
 
 Held-out test split: a stratified 20% of the files, chosen up front by file
 position in :func:`~sklearn_sigmoid.datasets.list_movie_reviews`'s listing
 (``train_test_split(..., stratify=labels, random_state=seed)``); it is read
 once, hashed, and never streamed for training.  Every pass over the training
-files streams them in a new random order (seed ``seed + pass``); the
-``SGDClassifier`` baseline sees exactly the same chunks in the same order.
+files streams them in a new random order (seed ``seed + pass``); every
+streamed model sees exactly the same chunks in the same order.
+
+Averaging is the estimator's own ``average`` parameter (Polyak-Ruppert, as in
+``SGDClassifier``): ``coef_``/``intercept_`` are the running mean of the
+mini-batch iterates, carried over the ``partial_fit`` calls, either from the
+first update (``average=True``) or from the update at which as many samples
+as there are training rows have been seen (``average=<n training rows>``,
+i.e. from the second pass on; shown as "from pass 2").  The iterates
+themselves, and so divergence, do not depend on ``average``.
 
 Reported, all measured in this run:
 
-* held-out accuracy (and ROC AUC) after every chunk, for our model and for
-  ``SGDClassifier(loss="log_loss")`` streamed the same way (table, JSON, and
-  ``stream_reviews.png`` if matplotlib is importable);
+* held-out accuracy (and ROC AUC) after every chunk of three streamed models
+  (table, JSON, and ``stream_reviews.png`` if matplotlib is importable): ours
+  with the chosen settings; ours with the same ``batch_size`` and
+  ``learning_rate`` but ``average=False``, to show what averaging buys (when
+  the chosen settings have no averaging, this row is the same run); and
+  ``SGDClassifier(loss="log_loss")`` with its defaults (``learning_rate=
+  "optimal"``, a decaying step, no averaging; not tuned here);
+* final held-out accuracy, ROC AUC and the range of held-out accuracy over
+  the chunks of the last pass (how much the model still swings) of these
+  three, and of ``GDLogisticRegression()`` (defaults, full batch) fitted in
+  memory on the same hashed training features.  All use the same L2
+  strength ``alpha=1e-4`` (each estimator's default);
 * peak memory: ``tracemalloc`` peak of each streaming run (reading, hashing,
   ``partial_fit`` and the per-chunk evaluation; started after the held-out
-  matrix is built, whose size is given apart; see below), against the size of the full
-  training feature matrix the stream never builds and the ``tracemalloc`` peak
-  of the in-memory route (read all, hash all, fit);
+  matrix is built, whose size is given apart; see below), against the size of
+  the full training feature matrix the stream never builds and the
+  ``tracemalloc`` peak of the in-memory route (read all, hash all, fit);
 * wall time of each run, measured without ``tracemalloc`` (which slows the
   tokenising several-fold), the per-chunk evaluation included; the streaming
   peaks come from one extra traced pass of each model (every pass runs the
-  same code on same-sized chunks, so the peak does not grow with the passes);
-* final accuracy of ours streamed, of ``GDLogisticRegression()`` (defaults,
-  full batch) fitted in memory on the same hashed training features, and of
-  ``SGDClassifier`` streamed.  Both streamed models use the same L2 strength
-  ``alpha=1e-4`` (each estimator's default).
-* a diagnostic: our streamed model's parameters averaged over all chunks
-  (Polyak-Ruppert averaging, done here outside the estimator), to see whether
-  averaging would close the gap.
+  same code on same-sized chunks, so the peak does not grow with the passes;
+  the running mean, one more coefficient-sized array, exists by the end of
+  the first pass whichever ``average`` is chosen).
 
-How ``batch_size`` and ``learning_rate`` are chosen (unless both are given):
-a small grid (``--grid-batch-sizes`` x ``--grid-learning-rates``) is run on the
-*training* files only, split again (stratified 25%) into an inner training
-and a validation part; the stream is simulated on pre-hashed inner-training
-rows with the same chunk size, number of passes and per-pass shuffling, and
-the configuration with the best mean validation accuracy over the chunks of
-its last pass is kept (the mean over a pass rewards a stable model, not a
-lucky last chunk).  The held-out test split is never used for the choice.
-Configurations that diverge are reported as such.
+How ``batch_size``, ``learning_rate`` and ``average`` are chosen (unless all
+three are given): a small grid (``--grid-batch-sizes`` x
+``--grid-learning-rates`` x ``--grid-averages``) is run on the *training*
+files only, split again (stratified 25%) into an inner training and a
+validation part; the stream is simulated on pre-hashed inner-training rows
+with the same chunk size, number of passes and per-pass shuffling ("from
+pass 2" then means ``average=<n inner training rows>``), and the
+configuration with the best mean validation accuracy over the chunks of its
+last pass is kept (the mean over a pass rewards a stable model, not a lucky
+last chunk; ties go to the higher minimum, then to the earlier grid entry).
+The held-out test split is never used for the choice.  Configurations that
+diverge are reported as such; since the iterates do not depend on
+``average``, a ``(batch_size, learning_rate)`` that diverges without
+averaging is not rerun with it.  The default grid, ``{4, 16, 64} x {1, 3, 10,
+30} x {False, True, from pass 2}``, is sized so that the whole run takes a
+few minutes on one core (the total is printed); the batch-4 runs dominate.
 
 Writes ``stream_reviews.{json,md}`` (and the PNG) to ``--out`` and prints the
-tables.  Run: ``python benchmarks/stream_reviews.py`` (about a minute).
+tables.  Run: ``python benchmarks/stream_reviews.py``.
 """
 
 import argparse
@@ -75,6 +95,13 @@ from sklearn_sigmoid.datasets import iter_movie_reviews, list_movie_reviews
 CLASSES = np.array([0, 1])
 N_FEATURES = 2**18
 
+# ``--grid-averages`` / ``--average`` values: "pass2" is resolved to the number
+# of rows of the stream it is used on (inner training rows in the grid, all
+# training rows in the reported run), i.e. averaging from the second pass on.
+AVERAGES = {"false": False, "true": True, "pass2": "pass2"}
+AVERAGE_LABELS = {"false": "no averaging", "true": "averaged from the 1st update",
+                  "pass2": "averaged from pass 2"}
+
 
 def default_data_home():
     """``../shared/data`` beside the project if present, else the loader's default."""
@@ -90,6 +117,19 @@ def make_vectorizer():
 
 def parse_learning_rate(value):
     return value if value == "auto" else float(value)
+
+
+def parse_average(value):
+    value = value.lower()
+    if value not in AVERAGES:
+        raise argparse.ArgumentTypeError(
+            f"average must be one of {', '.join(AVERAGES)}, not {value!r}")
+    return value
+
+
+def resolve_average(average, n_rows):
+    """The estimator's ``average`` for a stream of ``n_rows`` rows per pass."""
+    return n_rows if AVERAGES[average] == "pass2" else AVERAGES[average]
 
 
 def csr_nbytes(X):
@@ -109,7 +149,7 @@ def read_all(data_home, indices):
     return chunk
 
 
-# -- choosing batch_size and learning_rate -----------------------------------------
+# -- choosing batch_size, learning_rate and average --------------------------------
 
 
 def simulate_stream(model, X, y, X_val, y_val, *, chunk_size, passes, seed):
@@ -130,53 +170,71 @@ def choose_settings(X_train, y_train, args, log):
         np.arange(X_train.shape[0]), test_size=0.25, stratify=y_train,
         random_state=args.seed,
     )
+    X_inner, y_inner = X_train[inner], y_train[inner]
+    X_val, y_val = X_train[val], y_train[val]
+    # Without averaging first: if it diverges, so do the others (same iterates).
+    averages = sorted(args.grid_averages, key=lambda a: a != "false")
     rows = []
     for batch_size in args.grid_batch_sizes:
         for lr in args.grid_learning_rates:
-            model = GDLogisticRegression(
-                batch_size=batch_size, learning_rate=lr, random_state=args.seed
-            )
-            start = time.perf_counter()
-            try:
-                accs = simulate_stream(
-                    model, X_train[inner], y_train[inner], X_train[val], y_train[val],
-                    chunk_size=args.chunk_size, passes=args.passes, seed=args.seed,
-                )
+            diverged = False
+            for average in averages:
                 row = {"batch_size": batch_size, "learning_rate": lr,
-                       "val_accuracy_last_pass_mean": float(np.mean(accs)),
-                       "val_accuracy_last_pass_min": float(np.min(accs)),
-                       "val_accuracy_last_pass_max": float(np.max(accs)),
-                       "val_accuracy_final": accs[-1]}
-            except DivergenceError:
-                row = {"batch_size": batch_size, "learning_rate": lr, "diverged": True}
-            row["seconds"] = time.perf_counter() - start
-            rows.append(row)
-            log(f"  batch_size={batch_size:<4} learning_rate={lr!s:<5} " + (
-                "diverged" if row.get("diverged") else
-                f"val acc (last pass) mean {row['val_accuracy_last_pass_mean']:.3f} "
-                f"[{row['val_accuracy_last_pass_min']:.3f}, "
-                f"{row['val_accuracy_last_pass_max']:.3f}], "
-                f"final {row['val_accuracy_final']:.3f}"))
+                       "average": average,
+                       "average_param": resolve_average(average, len(inner))}
+                start = time.perf_counter()
+                if diverged:
+                    row.update(diverged=True, skipped=True)
+                else:
+                    model = GDLogisticRegression(
+                        batch_size=batch_size, learning_rate=lr,
+                        average=row["average_param"], random_state=args.seed,
+                    )
+                    try:
+                        accs = simulate_stream(
+                            model, X_inner, y_inner, X_val, y_val,
+                            chunk_size=args.chunk_size, passes=args.passes,
+                            seed=args.seed,
+                        )
+                        row.update(val_accuracy_last_pass_mean=float(np.mean(accs)),
+                                   val_accuracy_last_pass_min=float(np.min(accs)),
+                                   val_accuracy_last_pass_max=float(np.max(accs)),
+                                   val_accuracy_final=accs[-1])
+                    except DivergenceError:
+                        row["diverged"] = diverged = True
+                row["seconds"] = time.perf_counter() - start
+                rows.append(row)
+                log(f"  batch_size={batch_size:<4} learning_rate={lr!s:<5} "
+                    f"average={average:<6} " + (
+                        "diverged (not rerun: same iterates as without averaging)"
+                        if row.get("skipped") else "diverged"
+                        if row.get("diverged") else
+                        f"val acc (last pass) mean "
+                        f"{row['val_accuracy_last_pass_mean']:.3f} "
+                        f"[{row['val_accuracy_last_pass_min']:.3f}, "
+                        f"{row['val_accuracy_last_pass_max']:.3f}], "
+                        f"final {row['val_accuracy_final']:.3f} "
+                        f"({row['seconds']:.1f} s)"))
     ok = [r for r in rows if not r.get("diverged")]
     if not ok:
         raise SystemExit("Every configuration of the grid diverged.")
-    best = max(ok, key=lambda r: r["val_accuracy_last_pass_mean"])
-    return best["batch_size"], best["learning_rate"], rows
+    # max() keeps the first of equal keys: ties go to the earlier grid entry.
+    best = max(ok, key=lambda r: (r["val_accuracy_last_pass_mean"],
+                                  r["val_accuracy_last_pass_min"]))
+    return best["batch_size"], best["learning_rate"], best["average"], rows
 
 
 # -- streaming runs ----------------------------------------------------------------
 
 
 def stream_train(model, data_home, train_idx, X_test, y_test, args, *,
-                 passes, average=False, trace=False):
+                 passes, trace=False):
     """Train ``model`` by ``partial_fit`` over the stream; per-chunk held-out scores.
 
-    Returns ``(curve, peak_bytes, seconds)``.  With ``average``, ``curve`` also has the
-    held-out scores of the parameters averaged over all chunks so far.
+    Returns ``(curve, peak_bytes, seconds)``.
     """
     vectorizer = make_vectorizer()
     curve, seen = [], 0
-    avg_coef = avg_intercept = None
     if trace:
         tracemalloc.start()
     start = time.perf_counter()
@@ -190,20 +248,8 @@ def stream_train(model, data_home, train_idx, X_test, y_test, args, *,
             model.partial_fit(X, labels, classes=CLASSES)
             seen += len(texts)
             acc, auc = evaluate(model, X_test, y_test)
-            row = {"pass": p + 1, "chunk": k + 1, "reviews_seen": seen,
-                   "accuracy": acc, "roc_auc": auc}
-            if average:
-                n = len(curve) + 1
-                coef, intercept = model.coef_.ravel(), model.intercept_
-                if avg_coef is None:
-                    avg_coef, avg_intercept = coef.copy(), intercept.copy()
-                else:
-                    avg_coef += (coef - avg_coef) / n
-                    avg_intercept += (intercept - avg_intercept) / n
-                z = X_test @ avg_coef + avg_intercept[0]
-                row["averaged_accuracy"] = float(np.mean((z > 0) == y_test))
-                row["averaged_roc_auc"] = float(roc_auc_score(y_test, z))
-            curve.append(row)
+            curve.append({"pass": p + 1, "chunk": k + 1, "reviews_seen": seen,
+                          "accuracy": acc, "roc_auc": auc})
             del texts, labels, X
     seconds = time.perf_counter() - start
     peak = None
@@ -245,20 +291,27 @@ def mib(n):
     return f"{n / 2**20:.1f} MiB"
 
 
-def curve_table(ours, sgd, every_chunk=True):
-    head = ("| pass | chunk | reviews seen | ours acc | ours AUC | ours averaged acc "
+def curve_table(ours, plain, sgd, every_chunk=True):
+    head = ("| pass | chunk | reviews seen | ours acc | ours AUC "
+            "| ours without averaging acc | ours without averaging AUC "
             "| SGDClassifier acc | SGDClassifier AUC |")
-    lines = [head, "|" + "---|" * 8]
+    lines = [head, "|" + "---|" * 9]
     n_chunks = max(r["chunk"] for r in ours)
-    for a, b in zip(ours, sgd, strict=True):
+    for a, b, c in zip(ours, plain, sgd, strict=True):
         if not every_chunk and not (a["pass"] == 1 or a["chunk"] == n_chunks):
             continue
         lines.append(
             f"| {a['pass']} | {a['chunk']} | {a['reviews_seen']} | {a['accuracy']:.3f} "
-            f"| {a['roc_auc']:.3f} | {a['averaged_accuracy']:.3f} "
-            f"| {b['accuracy']:.3f} | {b['roc_auc']:.3f} |"
+            f"| {a['roc_auc']:.3f} | {b['accuracy']:.3f} | {b['roc_auc']:.3f} "
+            f"| {c['accuracy']:.3f} | {c['roc_auc']:.3f} |"
         )
     return "\n".join(lines)
+
+
+def pass_ends(curve):
+    """Held-out accuracy at the end of each pass, as one line of text."""
+    n_chunks = max(r["chunk"] for r in curve)
+    return " ".join(f"{r['accuracy']:.3f}" for r in curve if r["chunk"] == n_chunks)
 
 
 def summary_table(rows):
@@ -278,7 +331,25 @@ def last_pass_range(curve, key="accuracy"):
     return f"{min(last):.3f}-{max(last):.3f}"
 
 
-def plot_curve(ours, sgd, in_memory, settings, out):
+def grid_table(grid):
+    lines = ["| batch_size | learning_rate | average | mean | min | max | final "
+             "| seconds |", "|" + "---|" * 8]
+    for g in grid:
+        head = f"| {g['batch_size']} | {g['learning_rate']} | {AVERAGE_LABELS[g['average']]} "
+        if g.get("diverged"):
+            note = ("diverged (not rerun: same iterates as without averaging)"
+                    if g.get("skipped") else "diverged")
+            lines.append(head + f"| {note} | | | | {g['seconds']:.1f} |")
+        else:
+            lines.append(
+                head + f"| {g['val_accuracy_last_pass_mean']:.3f} "
+                f"| {g['val_accuracy_last_pass_min']:.3f} "
+                f"| {g['val_accuracy_last_pass_max']:.3f} "
+                f"| {g['val_accuracy_final']:.3f} | {g['seconds']:.1f} |")
+    return "\n".join(lines)
+
+
+def plot_curve(ours, plain, sgd, in_memory, settings, out):
     try:
         import matplotlib
 
@@ -290,11 +361,12 @@ def plot_curve(ours, sgd, in_memory, settings, out):
     fig, ax = plt.subplots(figsize=(7, 4))
     ax.plot(seen, [r["accuracy"] for r in ours], label=(
         f"GDLogisticRegression partial_fit (batch {settings['batch_size']}, "
-        f"lr {settings['learning_rate']})"))
-    ax.plot(seen, [r["averaged_accuracy"] for r in ours], ls=":",
-            label="same, parameters averaged over chunks")
+        f"lr {settings['learning_rate']}, {AVERAGE_LABELS[settings['average']]})"))
+    if settings["average"] != "false":
+        ax.plot(seen, [r["accuracy"] for r in plain], ls=":",
+                label="same batch and lr, no averaging")
     ax.plot(seen, [r["accuracy"] for r in sgd],
-            label="SGDClassifier(log_loss) partial_fit")
+            label="SGDClassifier(log_loss) partial_fit, defaults")
     ax.axhline(in_memory["accuracy"], color="k", ls="--",
                label="GDLogisticRegression() in memory")
     ax.set_xlabel("training reviews streamed")
@@ -319,19 +391,28 @@ def main(argv=None):
     parser.add_argument("--passes", type=int, default=10,
                         help="passes over the training files (default 10)")
     parser.add_argument("--batch-size", type=int, default=None,
-                        help="GDLogisticRegression batch_size; with --learning-rate, "
-                             "skips the grid")
+                        help="GDLogisticRegression batch_size; with --learning-rate "
+                             "and --average, skips the grid")
     parser.add_argument("--learning-rate", type=parse_learning_rate, default=None,
                         help="GDLogisticRegression learning_rate (float or 'auto')")
-    parser.add_argument("--grid-batch-sizes", type=int, nargs="+", default=[16, 64])
+    parser.add_argument("--average", type=parse_average, default=None,
+                        help="false, true (from the first update) or pass2 (from "
+                             "the second pass: average=<n training rows>)")
+    parser.add_argument("--grid-batch-sizes", type=int, nargs="+", default=[4, 16, 64])
     parser.add_argument("--grid-learning-rates", type=parse_learning_rate, nargs="+",
-                        default=["auto", 1.0, 3.0, 10.0, 30.0])
+                        default=[1.0, 3.0, 10.0, 30.0])
+    parser.add_argument("--grid-averages", type=parse_average, nargs="+",
+                        default=["false", "true", "pass2"])
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default=str(Path(__file__).parent / "results"),
                         help="folder for the Markdown, JSON and PNG outputs")
     args = parser.parse_args(argv)
     if args.chunk_size < 1 or args.passes < 1:
         parser.error("--chunk-size and --passes must be positive")
+    given = [args.batch_size, args.learning_rate, args.average]
+    if any(v is not None for v in given) and any(v is None for v in given):
+        parser.error("give all of --batch-size, --learning-rate and --average "
+                     "(or none, to choose them on the grid)")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
 
@@ -345,10 +426,11 @@ def main(argv=None):
     train_idx, test_idx = train_test_split(
         np.arange(len(target)), test_size=0.2, stratify=target, random_state=args.seed
     )
+    n_train = len(train_idx)
     test_texts, y_test = read_all(args.data_home, test_idx)
     X_test = make_vectorizer().transform(test_texts)
     del test_texts
-    log(f"{len(target)} reviews: {len(train_idx)} streamed for training, "
+    log(f"{len(target)} reviews: {n_train} streamed for training, "
         f"{len(test_idx)} held out (stratified, by file position); chunks of "
         f"{args.chunk_size}, {args.passes} passes, HashingVectorizer(2**18), "
         f"one BLAS thread")
@@ -357,25 +439,38 @@ def main(argv=None):
         in_memory, X_train, y_train = in_memory_fit(
             args.data_home, train_idx, X_test, y_test
         )
-        if args.batch_size is not None and args.learning_rate is not None:
-            batch_size, lr, grid = args.batch_size, args.learning_rate, []
-            log(f"Using batch_size={batch_size}, learning_rate={lr!r} as given.")
+        grid_started = time.perf_counter()
+        if args.batch_size is not None:
+            batch_size, lr, average, grid = (
+                args.batch_size, args.learning_rate, args.average, [])
+            log(f"Using batch_size={batch_size}, learning_rate={lr!r}, "
+                f"average={average} as given.")
         else:
-            log("Choosing batch_size and learning_rate on a validation split of the "
-                "training files (simulated stream, same chunks and passes):")
-            batch_size, lr, grid = choose_settings(X_train, y_train, args, log)
-            log(f"-> batch_size={batch_size}, learning_rate={lr!r}")
+            log("Choosing batch_size, learning_rate and average on a validation "
+                "split of the training files (simulated stream, same chunks and "
+                "passes):")
+            batch_size, lr, average, grid = choose_settings(X_train, y_train, args, log)
+            log(f"-> batch_size={batch_size}, learning_rate={lr!r}, "
+                f"average={average} ({AVERAGE_LABELS[average]})")
+        grid_seconds = time.perf_counter() - grid_started
         del X_train, y_train
 
+        average_param = resolve_average(average, n_train)
         ours = GDLogisticRegression(
-            batch_size=batch_size, learning_rate=lr, random_state=args.seed
+            batch_size=batch_size, learning_rate=lr, average=average_param,
+            random_state=args.seed,
         )
+        plain = clone(ours).set_params(average=False)
         sgd = SGDClassifier(loss="log_loss", random_state=args.seed)
         stream = (args.data_home, train_idx, X_test, y_test, args)
         # Timed runs, untraced (tracemalloc slows tokenising several-fold) ...
         ours_curve, _, ours_seconds = stream_train(
-            clone(ours), *stream, passes=args.passes, average=True
+            clone(ours), *stream, passes=args.passes
         )
+        if average != "false":
+            plain_curve, _, plain_seconds = stream_train(
+                clone(plain), *stream, passes=args.passes
+            )
         sgd_curve, _, sgd_seconds = stream_train(
             clone(sgd), *stream, passes=args.passes
         )
@@ -383,34 +478,42 @@ def main(argv=None):
         # same chunks through the same code, so the peak does not grow with
         # the number of passes.
         _, ours_peak, _ = stream_train(clone(ours), *stream, passes=1, trace=True)
+        if average != "false":
+            _, plain_peak, _ = stream_train(clone(plain), *stream, passes=1,
+                                            trace=True)
+        else:  # the chosen settings have no averaging: the same run
+            plain_curve, plain_seconds, plain_peak = ours_curve, ours_seconds, ours_peak
         _, sgd_peak, _ = stream_train(clone(sgd), *stream, passes=1, trace=True)
-        for row, sgd_row in zip(ours_curve, sgd_curve, strict=True):
-            sgd_row["averaged_accuracy"] = float("nan")
-            assert row["reviews_seen"] == sgd_row["reviews_seen"]
+        for a, b, c in zip(ours_curve, plain_curve, sgd_curve, strict=True):
+            assert a["reviews_seen"] == b["reviews_seen"] == c["reviews_seen"]
 
-    settings = {"batch_size": batch_size, "learning_rate": lr}
+    settings = {"batch_size": batch_size, "learning_rate": lr, "average": average,
+                "average_param": average_param}
+    ours_name = (f"GDLogisticRegression(batch_size={batch_size}, learning_rate={lr!r}, "
+                 f"average={average_param!r})")
     final = [
-        {"model": f"ours streamed: GDLogisticRegression(batch_size={batch_size}, "
-                  f"learning_rate={lr!r}).partial_fit",
+        {"model": f"ours streamed: {ours_name}.partial_fit "
+                  f"({AVERAGE_LABELS[average]})",
          "accuracy": ours_curve[-1]["accuracy"], "roc_auc": ours_curve[-1]["roc_auc"],
          "last_pass_range": last_pass_range(ours_curve), "seconds": ours_seconds,
          "peak_bytes": ours_peak},
-        {"model": "ours streamed, parameters averaged over chunks (diagnostic)",
-         "accuracy": ours_curve[-1]["averaged_accuracy"],
-         "roc_auc": ours_curve[-1]["averaged_roc_auc"],
-         "last_pass_range": last_pass_range(ours_curve, "averaged_accuracy"),
-         "seconds": ours_seconds, "peak_bytes": None},
+        {"model": "ours streamed, same settings without averaging (average=False)"
+                  + (" = the row above" if average == "false" else ""),
+         "accuracy": plain_curve[-1]["accuracy"],
+         "roc_auc": plain_curve[-1]["roc_auc"],
+         "last_pass_range": last_pass_range(plain_curve), "seconds": plain_seconds,
+         "peak_bytes": plain_peak},
         {"model": "ours in memory: GDLogisticRegression().fit (full batch)",
          "accuracy": in_memory["accuracy"], "roc_auc": in_memory["roc_auc"],
          "seconds": in_memory["seconds"], "peak_bytes": in_memory["peak_bytes"]},
-        {"model": 'SGDClassifier(loss="log_loss").partial_fit streamed',
+        {"model": 'SGDClassifier(loss="log_loss").partial_fit streamed (defaults)',
          "accuracy": sgd_curve[-1]["accuracy"], "roc_auc": sgd_curve[-1]["roc_auc"],
          "last_pass_range": last_pass_range(sgd_curve), "seconds": sgd_seconds,
          "peak_bytes": sgd_peak},
     ]
-    n_train = len(train_idx)
     memory = {
         "streaming_peak_bytes_ours": ours_peak,
+        "streaming_peak_bytes_ours_without_averaging": plain_peak,
         "streaming_peak_bytes_sgdclassifier": sgd_peak,
         "in_memory_route_peak_bytes": in_memory["peak_bytes"],
         "full_train_matrix_csr_bytes": in_memory["X_train_bytes"],
@@ -423,9 +526,10 @@ def main(argv=None):
     }
     memory_lines = [
         f"- tracemalloc peak while streaming (one traced pass; the stream's "
-        f"peak does not grow with its length): ours {mib(ours_peak)}, "
-        f"SGDClassifier {mib(sgd_peak)} (chunks of {args.chunk_size} reviews; "
-        f"one coefficient vector alone is {mib(memory['coef_bytes'])})",
+        f"peak does not grow with its length): ours {mib(ours_peak)}, ours "
+        f"without averaging {mib(plain_peak)}, SGDClassifier {mib(sgd_peak)} "
+        f"(chunks of {args.chunk_size} reviews; one coefficient vector alone is "
+        f"{mib(memory['coef_bytes'])})",
         f"- the full training feature matrix the stream never builds: "
         f"{mib(memory['full_train_matrix_csr_bytes'])} as CSR "
         f"({in_memory['X_train_nnz']:,} non-zeros), "
@@ -436,17 +540,25 @@ def main(argv=None):
         f"- held-out matrix, built before tracing: "
         f"{mib(memory['held_out_matrix_csr_bytes'])}",
     ]
+    pass_lines = [
+        "Held-out accuracy at the end of each pass:",
+        f"- ours ({AVERAGE_LABELS[average]}): {pass_ends(ours_curve)}",
+        f"- ours without averaging: {pass_ends(plain_curve)}",
+        f"- SGDClassifier: {pass_ends(sgd_curve)}",
+    ]
     total = time.perf_counter() - started
 
     log()
     log("Held-out accuracy while streaming (first pass by chunk, then end of each "
         "pass; every chunk in the Markdown/JSON):")
-    log(curve_table(ours_curve, sgd_curve, every_chunk=False))
+    log(curve_table(ours_curve, plain_curve, sgd_curve, every_chunk=False))
+    log()
+    log("\n".join(pass_lines))
     log()
     log(summary_table(final))
     log()
     log("\n".join(memory_lines))
-    log(f"\ntotal {total:.0f} s")
+    log(f"\ntotal {total:.0f} s (settings grid {grid_seconds:.0f} s)")
 
     report = {
         "dataset": "Pang & Lee polarity v2.0",
@@ -457,8 +569,10 @@ def main(argv=None):
         "vectorizer": "HashingVectorizer(n_features=2**18, alternate_sign=False, "
                       "norm='l2')",
         "settings": settings, "settings_grid": grid,
+        "settings_grid_seconds": grid_seconds,
         "final": final, "memory": memory,
-        "curve_ours": ours_curve, "curve_sgdclassifier": sgd_curve,
+        "curve_ours": ours_curve, "curve_ours_without_averaging": plain_curve,
+        "curve_sgdclassifier": sgd_curve,
         "in_memory": in_memory,
         "machine": {
             "python": platform.python_version(), "platform": platform.platform(),
@@ -470,27 +584,21 @@ def main(argv=None):
     (out / "stream_reviews.json").write_text(json.dumps(report, indent=2, default=str))
     grid_md = ""
     if grid:
-        grid_md = "\n\nChoice of batch_size / learning_rate (validation split of the " \
-                  "training files, mean accuracy over the last pass's chunks):\n\n" \
-                  "| batch_size | learning_rate | mean | min | max | final |\n" \
-                  "|---|---|---|---|---|---|\n" + "\n".join(
-                      f"| {g['batch_size']} | {g['learning_rate']} | diverged | | | |"
-                      if g.get("diverged") else
-                      f"| {g['batch_size']} | {g['learning_rate']} "
-                      f"| {g['val_accuracy_last_pass_mean']:.3f} "
-                      f"| {g['val_accuracy_last_pass_min']:.3f} "
-                      f"| {g['val_accuracy_last_pass_max']:.3f} "
-                      f"| {g['val_accuracy_final']:.3f} |" for g in grid)
+        grid_md = ("\n\nChoice of batch_size / learning_rate / average (validation "
+                   "split of the training files, accuracy over the last pass's "
+                   "chunks; \"from pass 2\" is average=<n inner training rows> "
+                   f"here; {grid_seconds:.0f} s in all):\n\n" + grid_table(grid))
     (out / "stream_reviews.md").write_text(
         f"Streaming Pang & Lee polarity v2.0 from disk: {n_train} training reviews in "
         f"chunks of {args.chunk_size}, {args.passes} passes, {len(test_idx)} held out; "
         f"{report['vectorizer']}; one BLAS thread; Python "
         f"{report['machine']['python']}, scikit-learn {sklearn.__version__}.\n\n"
-        + summary_table(final) + "\n\n" + "\n".join(memory_lines) + grid_md
+        + summary_table(final) + "\n\n" + "\n".join(pass_lines) + "\n\n"
+        + "\n".join(memory_lines) + grid_md
         + "\n\nHeld-out scores after every chunk:\n\n"
-        + curve_table(ours_curve, sgd_curve) + "\n"
+        + curve_table(ours_curve, plain_curve, sgd_curve) + "\n"
     )
-    png = plot_curve(ours_curve, sgd_curve, in_memory, settings, out)
+    png = plot_curve(ours_curve, plain_curve, sgd_curve, in_memory, settings, out)
     log(f"wrote {out / 'stream_reviews.md'}, {out / 'stream_reviews.json'}"
         + (f", {png}" if png else " (no figure: matplotlib not importable)"))
     return 0

@@ -160,6 +160,7 @@ class _Stepper:
             average = state.get("average")
             if average is not None and average.shape == self.W.shape:
                 self.W_average = average.astype(self.W.dtype, copy=True)
+                self._average_step = np.empty_like(self.W_average)
                 self.n_averaged = state["n_averaged"]
             self.samples_seen = state.get("samples_seen", 0)
 
@@ -171,8 +172,11 @@ class _Stepper:
         self.n_averaged += 1
         if self.W_average is None:
             self.W_average = W.copy()
+            self._average_step = np.empty_like(W)
         else:
-            self.W_average += (W - self.W_average) / self.n_averaged
+            step = np.subtract(W, self.W_average, out=self._average_step)
+            step /= self.n_averaged
+            self.W_average += step
 
     def solution(self):
         """The parameters to report: the running mean if averaging, else ``W``."""
@@ -339,12 +343,15 @@ class MiniBatchStep(_Stepper):
             if batch_weight <= 0:
                 continue
             value, grad = self.objective.subset(rows).value_grad(W)
+            # In place (W is this stepper's own array): a batch costs no
+            # parameter-sized temporaries beyond its gradient.
+            grad *= self.learning_rate
             if self.momentum:
                 self.velocity *= self.momentum
-                self.velocity -= self.learning_rate * grad
-                W = W + self.velocity
+                self.velocity -= grad
+                W += self.velocity
             else:
-                W = W - self.learning_rate * grad
+                W -= grad
             self._record(W, len(rows))
             total += batch_weight * value
             weight_seen += batch_weight

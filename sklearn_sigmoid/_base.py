@@ -236,10 +236,13 @@ class BaseSigmoidGD(BaseEstimator):
             sample_weight = _check_sample_weight(
                 sample_weight, X, dtype=X.dtype, ensure_non_negative=True
             )
-        else:  # a block whose weights are all zero: check the rest
+        else:
+            # A block whose weights are all zero (scikit-learn refuses that for
+            # a whole data set): check their shape on ones, then zero them.
             sample_weight = _check_sample_weight(
                 np.ones(np.shape(sample_weight)), X, dtype=X.dtype
-            ) * 0
+            )
+            sample_weight[:] = 0.0
         return X, y, sample_weight
 
     def _fit(self, X, y, *, sample_weight=None, coef_init=None,

@@ -158,7 +158,6 @@ class LinearObjective(L2Penalty):
         data, G = self.data_term(moved)
         return data, moved, G
 
-
     def _mean(self, loss):
         return float(self._weights64 @ loss.astype(np.float64, copy=False))
 

@@ -59,9 +59,10 @@ def _on_step_grid(step):
     weighted) drift apart by 1e-6 within a few dozen epochs, more than
     scikit-learn's sample-weight equivalence checks allow.  On a grid 1.1%
     fine, both runs almost always pick the same step, so their paths agree
-    to rounding (1e-11 measured).  The epochs to a given objective gap on the
-    showcase data stay within the spread that row order alone caused without
-    the grid (and no longer depend on row order).
+    to rounding (1e-11 measured).  Epochs to a 1e-4 gap on the showcase data
+    no longer depend on row order and stay close to what they were without
+    the grid (measured, with / without over four row orders: raw counts 443
+    / 409-544, binary 151 / 120-160, MaxAbs-scaled 34 / 32).
     """
     return float(2.0 ** (round(math.log2(step) * _STEP_GRID) / _STEP_GRID))
 

@@ -78,7 +78,12 @@ class L2Penalty:
         """``data_grad`` (the data term's gradient) plus the penalty's."""
         grad = data_grad.astype(W.dtype, copy=False)
         if self.alpha:
-            grad[:, :-1] += self.alpha * W[:, :-1]
+            coef = W[:, :-1]
+            # alpha * coef into a kept buffer: no fresh temporary per call.
+            buffer = getattr(self, "_penalty_grad", None)
+            if buffer is None or buffer.shape != coef.shape or buffer.dtype != coef.dtype:
+                buffer = self._penalty_grad = np.empty_like(coef)
+            grad[:, :-1] += np.multiply(coef, self.alpha, out=buffer)
         return grad
 
 

@@ -235,6 +235,7 @@ class SpectralStep(_Stepper):
         self.converged = False
         self._prev_g = None  # the gradient before the last step, and its norm^2
         self._prev_g_sq = None
+        self._y = self._scaled_g = None  # buffers for g - g_prev and t * g
         self._n = 0
         prev = (state or {}).get("previous_grad")
         if prev is not None and prev.shape == W.shape:
@@ -250,7 +251,11 @@ class SpectralStep(_Stepper):
     def _spectral_step(self):
         # The last move was s = -step * g_prev: no need to subtract iterates.
         g_prev = self._prev_g
-        y = self.grad - g_prev
+        if self._y is None:
+            self._y = np.empty_like(g_prev)
+        # Into a kept buffer: a fresh parameter-sized temporary per epoch
+        # costs more than the subtraction (the allocator maps new pages).
+        y = np.subtract(self.grad, g_prev, out=self._y)
         s_dot_y = -self.step * float(np.vdot(g_prev, y))
         if s_dot_y <= 0:
             return self.step * 2.0
@@ -300,7 +305,10 @@ class SpectralStep(_Stepper):
         self._prev_g, self._prev_g_sq = g, g_sq
         self._n += 1
         self.step = t
-        self.W = self.W - t * g
+        # In place, through a kept buffer (W is this stepper's own array).
+        if self._scaled_g is None:
+            self._scaled_g = np.empty_like(g)
+        self.W -= np.multiply(g, t, out=self._scaled_g)
         self.raw = raw
         self.value = value
         self.grad = self.objective.gradient_from_partial(self.W, G)

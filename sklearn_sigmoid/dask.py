@@ -189,6 +189,14 @@ def _part_hessian_bound(part, v):
         return part._hessian_bound_operator(v)
 
 
+def _add_in_order(values):
+    """``values[0] + values[1] + ...`` left to right, in float64."""
+    total = np.float64(0.0) + values[0]
+    for value in values[1:]:
+        total = total + value
+    return total
+
+
 class _Blocks:
     """Per-block arrays left on the workers: futures (of tuples, if ``index``)."""
 
@@ -254,12 +262,16 @@ class DistributedObjective(L2Penalty):
         return self.client.gather(futures)
 
     def _sum(self, futures):
-        """Sum of the blocks' ``(data_term, data_gradient)`` results, in order."""
-        data, grad = 0.0, None
-        for block_data, block_grad in self._gather(futures):
-            data += block_data
-            grad = block_grad.astype(np.float64) if grad is None else grad + block_grad
-        return data, grad
+        """The blocks' results gathered and added in block order (float64).
+
+        One fixed order, so that a fit is reproducible to the last bit.
+        Results may be arrays, or tuples of floats and arrays added item by
+        item.
+        """
+        results = self._gather(futures)
+        if isinstance(results[0], tuple):
+            return tuple(_add_in_order(items) for items in zip(*results))
+        return _add_in_order(results)
 
     def raw_float64(self, W):
         return _Blocks(self._map(_part_raw, W=self._share(W)))
@@ -274,9 +286,6 @@ class DistributedObjective(L2Penalty):
             W, grad.astype(W.dtype, copy=False)
         )
 
-    def value(self, W):
-        return self.value_grad(W)[0]
-
     def trial(self, raw, t, raw_dir):
         results = self._map(
             _part_trial, raw.futures, raw_dir.futures, t=t, i=raw.index, j=raw_dir.index
@@ -285,24 +294,18 @@ class DistributedObjective(L2Penalty):
         return sum(values), _Blocks(results, 1), _Blocks(results, 2)
 
     def gradient_from_partial(self, W, G):
-        grads = self._gather(self._map(_part_data_gradient, G.futures, i=G.index))
-        grad = grads[0].astype(np.float64)
-        for block_grad in grads[1:]:
-            grad = grad + block_grad
+        grad = self._sum(self._map(_part_data_gradient, G.futures, i=G.index))
         return self._with_penalty_gradient(W, grad.astype(W.dtype, copy=False))
 
     def trace_lipschitz(self):
-        trace = sum(self._gather(self._map(_part_square_norms)))
+        trace = self._sum(self._map(_part_square_norms))
         if self.fit_intercept:
             trace += 1.0
         return self.loss.curvature * trace + self.alpha
 
     def lipschitz(self, n_power_iter=30):
         def operator(v):
-            total = None
-            for block in self._gather(self._map(_part_hessian_bound, v=self._share(v))):
-                total = block if total is None else total + block
-            return total
+            return self._sum(self._map(_part_hessian_bound, v=self._share(v)))
 
         lam = power_iteration(
             operator, self.n_features + 1, self.fit_intercept, n_power_iter

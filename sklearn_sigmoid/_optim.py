@@ -46,6 +46,12 @@ from threadpoolctl import ThreadpoolController
 # Armijo's constant: accept a step t when J(W - t g) <= J(W) - c * t * ||g||^2.
 _ARMIJO = 1e-4
 
+# In float64, a spectral step's inner products come from |g|^2, |g_prev|^2
+# and g.g_prev unless a difference falls below this fraction of the terms
+# (relative error then below 1e-9); otherwise, and always in float32, from
+# y = g - g_prev, at the cost of two more passes.
+_CANCELLATION = 1e-6
+
 # Spectral steps are rounded to the grid 2**(k / _STEP_GRID) (steps 1.1% apart).
 _STEP_GRID = 64
 
@@ -82,6 +88,11 @@ def one_blas_thread():
     bring: on two cores they ran several times slower with two threads.
     """
     return _threadpool_controller().limit(limits=1, user_api="blas")
+
+
+def _max_abs(a):
+    """``max |a|`` without the temporary array of ``np.abs(a).max()``."""
+    return max(float(a.max()), -float(a.min()))
 
 
 class DivergenceError(ValueError):
@@ -198,14 +209,18 @@ class FixedStep(_Stepper):
         self.step = learning_rate
 
     def epoch(self):
+        # In place: W is this stepper's own array, and the gradient's array
+        # (fresh from value_grad at the start, ours since) is scaled where it
+        # lies and then refilled with the next gradient.
+        scaled = np.multiply(self.grad, self.learning_rate, out=self.grad)
         if self.momentum:
             self.velocity *= self.momentum
-            self.velocity -= self.learning_rate * self.grad
-            self.W = self.W + self.velocity
+            self.velocity -= scaled
+            self.W += self.velocity
         else:
-            self.W = self.W - self.learning_rate * self.grad
+            self.W -= scaled
         self._record(self.W, self.objective.n_samples)
-        self.value, self.grad = self.objective.value_grad(self.W)
+        self.value, self.grad = self.objective.value_grad(self.W, out=self.grad)
         return self.value
 
     def _state(self):
@@ -235,7 +250,11 @@ class SpectralStep(_Stepper):
         self.converged = False
         self._prev_g = None  # the gradient before the last step, and its norm^2
         self._prev_g_sq = None
+        # Whether _prev_g's array is this stepper's to overwrite (not one
+        # handed over by a warm start's state).
+        self._prev_g_own = False
         self._y = self._scaled_g = None  # buffers for g - g_prev and t * g
+        self._spare_raw = None  # the raw scores' array of the step before
         self._n = 0
         prev = (state or {}).get("previous_grad")
         if prev is not None and prev.shape == W.shape:
@@ -248,24 +267,38 @@ class SpectralStep(_Stepper):
         return {"step": self.step, "n": self._n, "previous_grad": self._prev_g,
                 "previous_g_sq": self._prev_g_sq}
 
-    def _spectral_step(self):
-        # The last move was s = -step * g_prev: no need to subtract iterates.
-        g_prev = self._prev_g
-        if self._y is None:
-            self._y = np.empty_like(g_prev)
-        # Into a kept buffer: a fresh parameter-sized temporary per epoch
-        # costs more than the subtraction (the allocator maps new pages).
-        y = np.subtract(self.grad, g_prev, out=self._y)
-        s_dot_y = -self.step * float(np.vdot(g_prev, y))
+    def _spectral_step(self, g_sq):
+        # The last move was s = -step * g_prev, and y = g - g_prev, so that
+        #   s.y = -step * (g.g_prev - |g_prev|^2),
+        #   y.y = |g|^2 - 2 g.g_prev + |g_prev|^2:
+        # one dot product (the squared norms are known already).  Where
+        # either difference cancels (g close to g_prev), it is computed the
+        # long way from y, which keeps more of its digits.
+        g, g_prev, prev_sq = self.grad, self._prev_g, self._prev_g_sq
+        short_way = g.dtype == np.float64
+        if short_way:
+            cross = float(np.vdot(g, g_prev))
+            gp_dot_y = cross - prev_sq
+            y_sq = g_sq - 2.0 * cross + prev_sq
+            short_way = abs(gp_dot_y) >= _CANCELLATION * prev_sq and (
+                y_sq >= _CANCELLATION * (g_sq + prev_sq)
+            )
+        if not short_way:
+            if self._y is None:
+                self._y = np.empty_like(g_prev)
+            y = np.subtract(g, g_prev, out=self._y)
+            gp_dot_y = float(np.vdot(g_prev, y))
+            y_sq = None if self._n % 2 else float(np.vdot(y, y))
+        s_dot_y = -self.step * gp_dot_y
         if s_dot_y <= 0:
             return self.step * 2.0
         # Alternate the long (BB1) and short (BB2) spectral steps.
         if self._n % 2:
-            return self.step**2 * self._prev_g_sq / s_dot_y
-        return s_dot_y / float(np.vdot(y, y))
+            return self.step**2 * prev_sq / s_dot_y
+        return s_dot_y / y_sq
 
-    def _trial(self, t, raw_dir, penalty):
-        data, raw, G = self.objective.trial(self.raw, t, raw_dir)
+    def _trial(self, t, raw_dir, penalty, out=None):
+        data, raw, G = self.objective.trial(self.raw, t, raw_dir, out=out)
         return data + penalty(t), raw, G
 
     def epoch(self):
@@ -276,21 +309,24 @@ class SpectralStep(_Stepper):
             return self.value
         first = self._prev_g is None
         if not first:
-            step = min(max(self._spectral_step(), self.min_step), self.max_step)
+            step = min(max(self._spectral_step(g_sq), self.min_step), self.max_step)
             self.step = _on_step_grid(step)
         raw_dir = self.objective.raw_float64(g)  # X g
-        penalty = self.objective.penalty_along(self.W, g)
+        penalty = self.objective.penalty_along(self.W, g, g_sq)
         t = self.step
+        t_floor = None
         while True:
-            value, raw, G = self._trial(t, raw_dir, penalty)
+            value, raw, G = self._trial(t, raw_dir, penalty, out=self._spare_raw)
             if value <= self.value - _ARMIJO * t * g_sq:
                 break
             t *= 0.5
-            # A step below this changes no parameter at the data's precision:
-            # no decrease is possible any more, we are at the optimum.
-            if t * np.abs(g).max() < np.finfo(self.W.dtype).eps * (
-                np.abs(self.W).max() + 1.0
-            ):
+            if t_floor is None:  # once an epoch, and only if a trial failed
+                # A step below this changes no parameter at the data's
+                # precision: no decrease is possible, we are at the optimum.
+                t_floor = np.finfo(self.W.dtype).eps * (_max_abs(self.W) + 1.0) / (
+                    _max_abs(g)
+                )
+            if t < t_floor:
                 self.converged = True
                 return self.value
         if first and t == self.step:
@@ -302,16 +338,22 @@ class SpectralStep(_Stepper):
                     break
                 t *= 4
                 value, raw, G = longer
-        self._prev_g, self._prev_g_sq = g, g_sq
+        # The gradient before g is no longer needed: its array (if ours)
+        # takes the next gradient, and the raw scores' arrays swap likewise,
+        # so that an epoch allocates no parameter-sized array of its own.
+        free_grad = self._prev_g if self._prev_g_own else None
+        self._prev_g, self._prev_g_sq, self._prev_g_own = g, g_sq, True
         self._n += 1
         self.step = t
         # In place, through a kept buffer (W is this stepper's own array).
         if self._scaled_g is None:
             self._scaled_g = np.empty_like(g)
         self.W -= np.multiply(g, t, out=self._scaled_g)
+        if raw is not self.raw and isinstance(self.raw, np.ndarray):
+            self._spare_raw = self.raw
         self.raw = raw
         self.value = value
-        self.grad = self.objective.gradient_from_partial(self.W, G)
+        self.grad = self.objective.gradient_from_partial(self.W, G, out=free_grad)
         return self.value
 
 

@@ -218,7 +218,8 @@ class DistributedObjective(L2Penalty):
     (``raw``, ``G``) stay on the workers as lists of futures, one per block.
     It has the methods the update rules call, so
     :class:`~sklearn_sigmoid._optim.SpectralStep` and ``FixedStep`` run on it
-    unchanged.
+    unchanged.  Their ``out=`` arguments (arrays to reuse in memory) are
+    accepted and ignored: results arrive from the cluster as new arrays.
 
     Parameters
     ----------
@@ -276,7 +277,7 @@ class DistributedObjective(L2Penalty):
     def raw_float64(self, W):
         return _Blocks(self._map(_part_raw, W=self._share(W)))
 
-    def value_grad(self, W, raw=None):
+    def value_grad(self, W, raw=None, out=None):
         if raw is None:
             results = self._map(_part_value_grad, W=self._share(W))
         else:
@@ -286,14 +287,14 @@ class DistributedObjective(L2Penalty):
             W, grad.astype(W.dtype, copy=False)
         )
 
-    def trial(self, raw, t, raw_dir):
+    def trial(self, raw, t, raw_dir, out=None):
         results = self._map(
             _part_trial, raw.futures, raw_dir.futures, t=t, i=raw.index, j=raw_dir.index
         )
         values = self._gather(self.client.map(_item, results, i=0, pure=False))
         return sum(values), _Blocks(results, 1), _Blocks(results, 2)
 
-    def gradient_from_partial(self, W, G):
+    def gradient_from_partial(self, W, G, out=None):
         grad = self._sum(self._map(_part_data_gradient, G.futures, i=G.index))
         return self._with_penalty_gradient(W, grad.astype(W.dtype, copy=False))
 

@@ -135,3 +135,40 @@ def test_float32_stays_float32():
     )
     _, grad = obj.value_grad(W.astype(np.float32))
     assert grad.dtype == np.float32
+
+
+@pytest.mark.parametrize("link, k", CASES)
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("alpha, fit_intercept", [(0.3, True), (0.0, True), (0.3, False)])
+def test_writing_into_given_arrays_changes_nothing(link, k, sparse, alpha, fit_intercept):
+    # The update rules reuse their arrays (out=): the numbers must be the
+    # very ones a fresh computation gives, and land where they were sent.
+    X, Y, sw, W = _problem(link, k, sparse=sparse)
+    if not fit_intercept:
+        W[:, -1] = 0.0
+    obj = LinearObjective(get_loss("cross_entropy", link), X, Y, sw, alpha, fit_intercept)
+    value, grad = obj.value_grad(W)
+    out = np.full_like(W, np.nan)
+    value_out, grad_out = obj.value_grad(W, out=out)
+    assert grad_out is out
+    assert value_out == value
+    np.testing.assert_array_equal(grad_out, grad)
+
+    raw, raw_dir = obj.raw(W), obj.raw(grad)
+    moved = np.full_like(raw, np.nan)
+    data, fresh, G = obj.trial(raw, 0.25, raw_dir)
+    data_out, written, G_out = obj.trial(raw, 0.25, raw_dir, out=moved)
+    assert written is moved
+    np.testing.assert_array_equal(written, fresh)
+    np.testing.assert_array_equal(G_out, G)
+    assert data_out == data
+
+
+def test_penalty_along_from_a_known_square_norm():
+    X, Y, sw, W = _problem("softmax", 4)
+    obj = LinearObjective(get_loss("cross_entropy", "softmax"), X, Y, sw, 0.3, True)
+    D = np.random.RandomState(1).normal(size=W.shape)
+    slow, fast = obj.penalty_along(W, D), obj.penalty_along(W, D, float(np.vdot(D, D)))
+    for t in (0.0, 0.1, 2.0):
+        assert_allclose(fast(t), slow(t), rtol=1e-12)
+        assert_allclose(slow(t), obj._penalty(W - t * D), rtol=1e-12)

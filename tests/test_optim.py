@@ -250,3 +250,60 @@ def test_average_is_refused_with_line_search():
     X, y = make_classification(n_samples=50, random_state=0)
     with pytest.raises(ValueError, match="average applies to fixed-step"):
         GDLogisticRegression(average=True).fit(X, y)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_spectral_step_from_one_dot_product(dtype, monkeypatch):
+    # In float64 the spectral step comes from |g|^2, |g_prev|^2 and g.g_prev;
+    # it must agree with the steps from y = g - g_prev, computed the long way.
+    import sklearn_sigmoid._optim as optim
+
+    X, y = make_classification(n_samples=300, n_features=20, random_state=0)
+    X = X.astype(dtype)
+
+    def steps():
+        obj = LinearObjective(
+            get_loss("cross_entropy", "sigmoid"), X, y[:, None].astype(dtype),
+            np.ones(len(y), dtype), 1e-3, True,
+        )
+        stepper = SpectralStep(obj, np.zeros((1, 21), dtype), obj.trace_lipschitz())
+        taken = []
+        for _ in range(30):
+            stepper.epoch()
+            taken.append(stepper.step)
+        return np.array(taken), stepper.W
+
+    short_steps, short_W = steps()
+    monkeypatch.setattr(optim, "_CANCELLATION", np.inf)  # always the long way
+    long_steps, long_W = steps()
+    assert_allclose(short_steps, long_steps, rtol=1e-12)
+    assert_allclose(short_W, long_W, rtol=1e-12)
+
+
+def test_spectral_step_takes_the_long_way_where_the_difference_cancels():
+    X, y = make_classification(n_samples=100, n_features=5, random_state=0)
+    obj = _objective(X, y)
+    stepper = SpectralStep(obj, np.zeros((1, 6)), obj.trace_lipschitz())
+    stepper.epoch()
+    g = stepper.grad
+    # A previous gradient that differs from g in the 7th digit only: the
+    # one-dot formulas would keep about two digits of y.y.
+    stepper._prev_g = g * (1 + 1e-7)
+    stepper._prev_g_sq = float(np.vdot(stepper._prev_g, stepper._prev_g))
+    stepper._n = 0  # the short (BB2) step, which needs y.y
+    y_diff = g - stepper._prev_g
+    s_dot_y = -stepper.step * float(np.vdot(stepper._prev_g, y_diff))
+    expected = s_dot_y / float(np.vdot(y_diff, y_diff))
+    assert_allclose(stepper._spectral_step(float(np.vdot(g, g))), expected, rtol=1e-9)
+
+
+def test_warm_start_leaves_the_state_it_continues_from_alone(cancer):
+    # The stepper writes gradients into its own arrays; the ones a warm start
+    # hands over belong to the previous fit's state and must stay intact.
+    X, y = cancer
+    clf = GDLogisticRegression(warm_start=True, max_iter=5, tol=None).fit(X, y)
+    state = clf._optimizer_state
+    kept = {k: v.copy() for k, v in state.items() if isinstance(v, np.ndarray)}
+    clf.fit(X, y)
+    for key, value in kept.items():
+        np.testing.assert_array_equal(state[key], value)

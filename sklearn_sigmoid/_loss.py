@@ -7,6 +7,10 @@ Every loss here is a function of the *raw score* ``z = X @ coef.T + intercept``
 * ``activation(z)``: the neuron's output, ``sigma(z)`` or ``softmax(z)``;
 * ``loss(z, Y)``: the loss of each sample, summed over outputs, shape ``(n,)``;
 * ``loss_gradient(z, Y)``: that loss and its gradient with respect to ``z``;
+* ``loss_for_search(z, Y)`` and ``gradient_after_search(z, Y, kept)``: the
+  same two split in halves, for a line search that tries several ``z`` and
+  needs the gradient only at the one it accepts (``kept`` is what the first
+  half computed that the second reuses);
 * ``curvature``: an upper bound of the second derivative with respect to ``z``
   (the largest Hessian eigenvalue per sample), from which the objective's
   Lipschitz constant, and so a safe step size, follows.
@@ -63,6 +67,14 @@ def sigmoid_derivative(z):
     return expit(z) * expit(-z)
 
 
+def _sum_outputs(values):
+    """Per-sample sum over the output columns; for one column, a view of it
+    (the same numbers, without a reduction's cost at every trial step)."""
+    if values.shape[1] == 1:
+        return values[:, 0]
+    return np.sum(values, axis=1)
+
+
 def _exp_neg_abs(raw):
     """``exp(-|z|)``, in (0, 1]: the one exponential the sigmoid needs."""
     e = np.abs(raw)
@@ -100,7 +112,24 @@ def _sigmoid_softplus(raw):
     return s, e
 
 
-class _SigmoidLoss:
+class _Loss:
+    """What every loss shares: by default the split halves of
+    ``loss_gradient`` are the whole of it, then nothing."""
+
+    def loss_for_search(self, raw, Y):
+        """The loss of each sample at ``raw``; the gradient deferred.
+
+        Returns ``(loss, kept)``: pass ``kept`` to
+        :meth:`gradient_after_search` for the gradient at the same ``raw``.
+        """
+        return self.loss_gradient(raw, Y)
+
+    def gradient_after_search(self, raw, Y, kept):
+        """The gradient at ``raw``, finishing :meth:`loss_for_search`."""
+        return kept
+
+
+class _SigmoidLoss(_Loss):
     """Independent sigmoid neurons, one per output column."""
 
     link = "sigmoid"
@@ -109,7 +138,7 @@ class _SigmoidLoss:
         return expit(raw)
 
 
-class _SoftmaxLoss:
+class _SoftmaxLoss(_Loss):
     """One softmax over the output columns (multinomial)."""
 
     link = "softmax"
@@ -131,7 +160,7 @@ class SigmoidSquaredError(_SigmoidLoss):
     def loss_gradient(self, raw, Y):
         s, one_minus_s = _sigmoid_pair(raw)
         residual = s - Y
-        loss = 0.5 * np.sum(residual**2, axis=1)
+        loss = 0.5 * _sum_outputs(residual**2)
         s *= one_minus_s  # the sigmoid's derivative
         s *= residual
         return loss, s
@@ -153,7 +182,26 @@ class SigmoidCrossEntropy(_SigmoidLoss):
         loss = softplus
         loss -= Y * raw
         s -= Y
-        return np.sum(loss, axis=1), s
+        return _sum_outputs(loss), s
+
+    # The line search's halves: the loss from e = exp(-|z|) alone (no
+    # sigmoid), and the gradient s - y later from the same e.  Together the
+    # very arithmetic of loss_gradient, so the same numbers.
+
+    def loss_for_search(self, raw, Y):
+        e = _exp_neg_abs(raw)
+        loss = np.log1p(e)
+        loss += np.maximum(raw, 0.0)
+        loss -= Y * raw
+        return _sum_outputs(loss), e
+
+    def gradient_after_search(self, raw, Y, kept):
+        e = kept
+        inv = 1.0 + e
+        np.reciprocal(inv, out=inv)
+        s = np.where(raw >= 0, inv, e * inv)
+        s -= Y
+        return s
 
 
 class SoftmaxSquaredError(_SoftmaxLoss):

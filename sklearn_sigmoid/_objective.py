@@ -17,7 +17,13 @@ One evaluation costs one product ``X @ coef.T`` and, for the gradient, one
 """
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.utils.extmath import row_norms, safe_sparse_dot
+
+try:  # the compiled kernel behind scipy's ``X.T @ v`` (a private module)
+    from scipy.sparse import _sparsetools
+except ImportError:  # pragma: no cover - scipy moved it
+    _sparsetools = None
 
 
 def linear_scores(X, W):
@@ -32,6 +38,48 @@ def linear_scores(X, W):
         return scores + W[:, -1]
     scores += W[:, -1]  # in place: the product's result is a fresh array
     return scores
+
+
+def _add_transposed_product(X, v, out):
+    """``out += X.T @ v`` in place, for CSR ``X`` and 1-D ``v`` and ``out``.
+
+    scipy's ``X.T @ v`` runs this very kernel on a new array of zeros and
+    returns it; here it adds straight into ``out`` (which may already hold
+    the penalty's gradient), so that a gradient costs no new array and no
+    second pass to combine them.  Returns False, leaving ``out`` alone, where
+    that kernel does not apply (other formats or dtypes) or is missing.
+    """
+    if not (
+        _KERNEL_WORKS
+        and sp.issparse(X)
+        and X.format == "csr"
+        and X.dtype == v.dtype == out.dtype
+        and v.flags.c_contiguous
+        and out.flags.c_contiguous
+    ):
+        return False
+    # X.T is the CSC matrix with X's arrays: n_row = n_features.
+    _sparsetools.csc_matvec(
+        X.shape[1], X.shape[0], X.indptr, X.indices, X.data, v, out
+    )
+    return True
+
+
+def _kernel_works():
+    """Check once that the private kernel adds ``X.T @ v`` as expected."""
+    if _sparsetools is None:
+        return False
+    X = sp.csr_matrix(np.array([[1.0, 0.0, 2.0], [0.0, 3.0, 0.0]]))
+    out = np.array([10.0, 20.0, 30.0])
+    try:
+        _sparsetools.csc_matvec(3, 2, X.indptr, X.indices, X.data,
+                                np.array([1.0, 2.0]), out)
+    except Exception:  # pragma: no cover - its signature changed
+        return False
+    return bool(np.array_equal(out, [11.0, 26.0, 32.0]))
+
+
+_KERNEL_WORKS = _kernel_works()
 
 
 def power_iteration(operator, size, fit_intercept, n_iter=30):
@@ -104,6 +152,22 @@ class L2Penalty:
         return grad
 
 
+class _DeferredG:
+    """The ``G`` of a :meth:`LinearObjective.trial`, not yet computed.
+
+    Holds the trial's raw scores and what its loss computed on the way (see
+    ``loss_for_search`` in :mod:`sklearn_sigmoid._loss`);
+    :meth:`LinearObjective.gradient_from_partial` finishes it.  Only valid
+    while those raw scores are unchanged, i.e. until the next trial.
+    """
+
+    __slots__ = ("raw", "kept")
+
+    def __init__(self, raw, kept):
+        self.raw = raw
+        self.kept = kept
+
+
 class LinearObjective(L2Penalty):
     """Objective and gradient of ``loss(X @ coef.T + intercept, Y)`` plus L2.
 
@@ -172,8 +236,10 @@ class LinearObjective(L2Penalty):
     def trial(self, raw, t, raw_dir, out=None):
         """The data term at raw scores ``raw - t * raw_dir``: no pass over X.
 
-        Returns ``(data_term, moved_raw, G)`` (see :meth:`data_term`).  Along
-        the line ``W - t D`` the raw scores move by ``-t * raw(D)`` (with the
+        Returns ``(data_term, moved_raw, G)`` (see :meth:`data_term`), where
+        ``G`` is deferred: :meth:`gradient_from_partial` computes it if the
+        step is taken, and a rejected trial costs only its loss.  Along the
+        line ``W - t D`` the raw scores move by ``-t * raw(D)`` (with the
         intercept column of D in ``raw(D)``), so a line search needs no pass.
         ``moved_raw`` is written into ``out`` if given (an array shaped like
         ``raw``), so that trial after trial allocates nothing of that size.
@@ -181,8 +247,21 @@ class LinearObjective(L2Penalty):
         # -t * raw_dir + raw is raw - t * raw_dir to the last bit.
         moved = np.multiply(raw_dir, -t, out=out)
         moved += raw
-        data, G = self.data_term(moved)
-        return data, moved, G
+        # Most trials are rejected or only looked at: G is computed when
+        # gradient_from_partial asks for it (see _DeferredG).
+        loss, kept = self.loss.loss_for_search(moved, self.Y)
+        return self._mean(loss), moved, _DeferredG(moved, kept)
+
+    def _resolve(self, G):
+        """``G`` itself, or the one a :meth:`trial` deferred, finished now."""
+        if not isinstance(G, _DeferredG):
+            return G
+        G = self.loss.gradient_after_search(G.raw, self.Y, G.kept)
+        return self._weighted(G)
+
+    def _weighted(self, G):
+        G *= self.weights[:, None]
+        return G.astype(self.X.dtype, copy=False)
 
     def _mean(self, loss):
         return float(self._weights64 @ loss.astype(np.float64, copy=False))
@@ -200,8 +279,7 @@ class LinearObjective(L2Penalty):
         pass the full gradient needs.  ``G`` has the dtype of X.
         """
         loss, G = self.loss.loss_gradient(raw, self.Y)
-        G *= self.weights[:, None]
-        return self._mean(loss), G.astype(self.X.dtype, copy=False)
+        return self._mean(loss), self._weighted(G)
 
     def value_and_partial(self, W, raw):
         """Objective at ``W`` (raw scores given) and :meth:`data_term`'s ``G``."""
@@ -220,6 +298,7 @@ class LinearObjective(L2Penalty):
         Shape ``(n_outputs, n_features + 1)``; the one pass over X a gradient
         costs.
         """
+        G = self._resolve(G)
         grad = np.empty((G.shape[1], self.X.shape[1] + 1), dtype=G.dtype)
         grad[:, :-1] = self._coef_gradient(G)
         grad[:, -1] = G.sum(axis=0) if self.fit_intercept else 0.0
@@ -230,17 +309,23 @@ class LinearObjective(L2Penalty):
 
         With ``out`` (an array shaped and typed like ``W``, not ``W`` itself)
         the gradient is written there: the penalty's ``alpha * coef`` first,
-        then the data term's gradient added onto it, so that an epoch makes
-        no fresh parameter-sized array besides the sparse product's result.
+        then the data term's gradient added onto it (for one output and CSR
+        ``X``, by the product's kernel itself), so that an epoch makes no
+        fresh parameter-sized array.
         """
         if out is None:
             return self._with_penalty_gradient(W, self.data_gradient(G))
+        G = self._resolve(G)
         coef_grad = out[:, :-1]
         if self.alpha:
             np.multiply(W[:, :-1], self.alpha, out=coef_grad)
-            coef_grad += self._coef_gradient(G)
         else:
-            coef_grad[...] = self._coef_gradient(G)
+            coef_grad.fill(0.0)
+        if not (
+            G.shape[1] == 1
+            and _add_transposed_product(self.X, G[:, 0], out[0, :-1])
+        ):
+            coef_grad += self._coef_gradient(G)
         out[:, -1] = G.sum(axis=0) if self.fit_intercept else 0.0
         return out
 

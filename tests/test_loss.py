@@ -155,3 +155,24 @@ def test_one_exponential_sigmoid_matches_scipy(dtype, rtol):
         assert got.dtype == dtype
         normal = np.abs(want) > np.finfo(dtype).tiny
         assert_allclose(got[normal], want[normal], rtol=rtol * 4)
+
+
+@pytest.mark.parametrize("link, name", LOSSES)
+def test_split_halves_give_loss_gradient_numbers(link, name):
+    # The line search computes the loss first and the gradient only for the
+    # step it takes: the two halves must be loss_gradient to the last bit,
+    # extreme scores included, and warn about nothing.
+    rng = np.random.RandomState(3)
+    k = 1 if link == "sigmoid" else 4
+    raw = rng.normal(scale=5, size=(50, k))
+    raw[:4] = [[1e4], [-1e4], [40.0], [-745.5]] if k == 1 else 1e4 * rng.choice([-1, 1], (4, k))
+    Y = _targets(link, 50, k, rng)
+    loss = get_loss(name, link)
+    value, grad = loss.loss_gradient(raw, Y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        first, kept = loss.loss_for_search(raw, Y)
+        second = loss.gradient_after_search(raw, Y, kept)
+    np.testing.assert_array_equal(first, value)
+    np.testing.assert_array_equal(second, grad)
+    assert np.all(np.isfinite(first)) and np.all(np.isfinite(second))

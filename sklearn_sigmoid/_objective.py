@@ -20,7 +20,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils.extmath import row_norms, safe_sparse_dot
 
-try:  # the compiled kernel behind scipy's ``X.T @ v`` (a private module)
+try:  # the compiled kernels behind scipy's ``X @ v`` (a private module)
     from scipy.sparse import _sparsetools
 except ImportError:  # pragma: no cover - scipy moved it
     _sparsetools = None
@@ -29,8 +29,12 @@ except ImportError:  # pragma: no cover - scipy moved it
 def linear_scores(X, W):
     """Raw scores ``X @ coef.T + intercept`` for packed ``W = [coef | intercept]``."""
     if W.shape[0] == 1:
-        # One output: scipy's matrix-vector kernel, a few percent faster than
-        # its one-column matrix-matrix kernel.
+        # One output: the intercept first, the product added onto it.
+        scores = np.full((X.shape[0], 1), W[0, -1], dtype=np.result_type(X, W))
+        if _add_product(X, W[0, :-1], scores[:, 0]):
+            return scores
+        # scipy's matrix-vector product, a few percent faster than its
+        # one-column matrix-matrix product.
         scores = safe_sparse_dot(X, W[0, :-1], dense_output=True)[:, np.newaxis]
     else:
         scores = safe_sparse_dot(X, W[:, :-1].T, dense_output=True)
@@ -40,46 +44,53 @@ def linear_scores(X, W):
     return scores
 
 
-def _add_transposed_product(X, v, out):
-    """``out += X.T @ v`` in place, for CSR ``X`` and 1-D ``v`` and ``out``.
+def _add_product(X, v, out, transpose=False):
+    """``out += X @ v`` (``X.T @ v`` if ``transpose``) in place, for CSR ``X``.
 
-    scipy's ``X.T @ v`` runs this very kernel on a new array of zeros and
-    returns it; here it adds straight into ``out`` (which may already hold
-    the penalty's gradient), so that a gradient costs no new array and no
-    second pass to combine them.  Returns False, leaving ``out`` alone, where
-    that kernel does not apply (other formats or dtypes) or is missing.
+    scipy's ``X @ v`` runs this very kernel on a new array of zeros, after
+    checks that cost more than the product on small matrices; here it adds
+    straight into ``out`` (which may already hold the intercept, or the
+    penalty's gradient), so that the product costs no new array and no
+    second pass to combine.  ``v`` and ``out`` are 1-D.  Returns False,
+    leaving ``out`` alone, where the kernel does not apply (another format,
+    mixed dtypes, non-contiguous vectors) or is missing.
     """
+    n_out, n_in = X.shape[::-1] if transpose else X.shape
     if not (
-        _KERNEL_WORKS
+        _KERNELS_WORK
         and sp.issparse(X)
         and X.format == "csr"
         and X.dtype == v.dtype == out.dtype
+        and v.shape == (n_in,)
+        and out.shape == (n_out,)
         and v.flags.c_contiguous
         and out.flags.c_contiguous
     ):
         return False
-    # X.T is the CSC matrix with X's arrays: n_row = n_features.
-    _sparsetools.csc_matvec(
-        X.shape[1], X.shape[0], X.indptr, X.indices, X.data, v, out
-    )
+    # X.T is the CSC matrix with X's own arrays.
+    kernel = _sparsetools.csc_matvec if transpose else _sparsetools.csr_matvec
+    kernel(n_out, n_in, X.indptr, X.indices, X.data, v, out)
     return True
 
 
-def _kernel_works():
-    """Check once that the private kernel adds ``X.T @ v`` as expected."""
+def _kernels_work():
+    """Check once that the private kernels add ``X @ v`` and ``X.T @ v``."""
     if _sparsetools is None:
         return False
     X = sp.csr_matrix(np.array([[1.0, 0.0, 2.0], [0.0, 3.0, 0.0]]))
-    out = np.array([10.0, 20.0, 30.0])
+    forward, backward = np.array([10.0, 20.0]), np.array([10.0, 20.0, 30.0])
     try:
+        _sparsetools.csr_matvec(2, 3, X.indptr, X.indices, X.data,
+                                np.array([1.0, 2.0, 3.0]), forward)
         _sparsetools.csc_matvec(3, 2, X.indptr, X.indices, X.data,
-                                np.array([1.0, 2.0]), out)
-    except Exception:  # pragma: no cover - its signature changed
+                                np.array([1.0, 2.0]), backward)
+    except Exception:  # pragma: no cover - their signature changed
         return False
-    return bool(np.array_equal(out, [11.0, 26.0, 32.0]))
+    return bool(np.array_equal(forward, [17.0, 26.0])
+                and np.array_equal(backward, [11.0, 26.0, 32.0]))
 
 
-_KERNEL_WORKS = _kernel_works()
+_KERNELS_WORK = _kernels_work()
 
 
 def power_iteration(operator, size, fit_intercept, n_iter=30):
@@ -323,7 +334,7 @@ class LinearObjective(L2Penalty):
             coef_grad.fill(0.0)
         if not (
             G.shape[1] == 1
-            and _add_transposed_product(self.X, G[:, 0], out[0, :-1])
+            and _add_product(self.X, G[:, 0], out[0, :-1], transpose=True)
         ):
             coef_grad += self._coef_gradient(G)
         out[:, -1] = G.sum(axis=0) if self.fit_intercept else 0.0

@@ -41,7 +41,11 @@ import time
 from functools import lru_cache
 
 import numpy as np
+from scipy.linalg.blas import get_blas_funcs
 from threadpoolctl import ThreadpoolController
+
+# Halvings of a trial step before the line search tests for convergence.
+_HALVINGS_BEFORE_TEST = 8
 
 # Armijo's constant: accept a step t when J(W - t g) <= J(W) - c * t * ||g||^2.
 _ARMIJO = 1e-4
@@ -93,6 +97,13 @@ def one_blas_thread():
 def _max_abs(a):
     """``max |a|`` without the temporary array of ``np.abs(a).max()``."""
     return max(float(a.max()), -float(a.min()))
+
+
+def _axpy(W):
+    """BLAS ``axpy`` for W's dtype if it updates W's own memory, else None."""
+    if not (W.flags.c_contiguous and W.dtype in (np.float32, np.float64)):
+        return None
+    return get_blas_funcs("axpy", (W,))
 
 
 class DivergenceError(ValueError):
@@ -152,6 +163,9 @@ class _Stepper:
 
     average = False
     W_average = None
+    # True where every epoch decreases a finite objective (a line search):
+    # W then cannot turn non-finite unnoticed, and divergence checks skip it.
+    monotone = False
     n_averaged = 0
     samples_seen = 0
 
@@ -236,6 +250,8 @@ class SpectralStep(_Stepper):
     at the accepted point.  Trial steps only cost the pointwise loss.
     """
 
+    monotone = True
+
     def __init__(self, objective, W, lipschitz, state=None):
         self.objective = objective
         self.W = W
@@ -255,6 +271,7 @@ class SpectralStep(_Stepper):
         self._prev_g_own = False
         self._y = self._scaled_g = None  # buffers for g - g_prev and t * g
         self._spare_raw = None  # the raw scores' array of the step before
+        self._axpy = None  # BLAS axpy for W's dtype, False if none applies
         self._n = 0
         prev = (state or {}).get("previous_grad")
         if prev is not None and prev.shape == W.shape:
@@ -297,6 +314,22 @@ class SpectralStep(_Stepper):
             return self.step**2 * prev_sq / s_dot_y
         return s_dot_y / y_sq
 
+    def _move(self, t, g):
+        """``W -= t * g`` in place (W is this stepper's own array)."""
+        if self._axpy is None:
+            self._axpy = _axpy(self.W) or False
+        if self._axpy and g.flags.c_contiguous and g.dtype == self.W.dtype:
+            # One pass: BLAS's y += a * x, writing into W's memory (f2py
+            # returns that very array; a copy, should it ever, is copied in).
+            flat = self.W.reshape(-1)
+            result = self._axpy(g.reshape(-1), flat, a=-t)
+            if result.ctypes.data != flat.ctypes.data:  # pragma: no cover
+                flat[...] = result
+            return
+        if self._scaled_g is None:
+            self._scaled_g = np.empty_like(g)
+        self.W -= np.multiply(g, t, out=self._scaled_g)
+
     def _trial(self, t, raw_dir, penalty, out=None):
         data, raw, G = self.objective.trial(self.raw, t, raw_dir, out=out)
         return data + penalty(t), raw, G
@@ -314,19 +347,21 @@ class SpectralStep(_Stepper):
         raw_dir = self.objective.raw_float64(g)  # X g
         penalty = self.objective.penalty_along(self.W, g, g_sq)
         t = self.step
-        t_floor = None
+        halvings = 0
         while True:
             value, raw, G = self._trial(t, raw_dir, penalty, out=self._spare_raw)
             if value <= self.value - _ARMIJO * t * g_sq:
                 break
             t *= 0.5
-            if t_floor is None:  # once an epoch, and only if a trial failed
-                # A step below this changes no parameter at the data's
-                # precision: no decrease is possible, we are at the optimum.
-                t_floor = np.finfo(self.W.dtype).eps * (_max_abs(self.W) + 1.0) / (
-                    _max_abs(g)
-                )
-            if t < t_floor:
+            halvings += 1
+            # A step below t_floor changes no parameter at the data's
+            # precision: no decrease is possible, we are at the optimum.
+            # Tested only after several halvings (a trial costs less than
+            # the test's four passes over the parameters; most epochs halve
+            # once or twice, far from that floor).
+            if halvings >= _HALVINGS_BEFORE_TEST and t < np.finfo(
+                self.W.dtype
+            ).eps * (_max_abs(self.W) + 1.0) / _max_abs(g):
                 self.converged = True
                 return self.value
         if first and t == self.step:
@@ -345,10 +380,7 @@ class SpectralStep(_Stepper):
         self._prev_g, self._prev_g_sq, self._prev_g_own = g, g_sq, True
         self._n += 1
         self.step = t
-        # In place, through a kept buffer (W is this stepper's own array).
-        if self._scaled_g is None:
-            self._scaled_g = np.empty_like(g)
-        self.W -= np.multiply(g, t, out=self._scaled_g)
+        self._move(t, g)
         if raw is not self.raw and isinstance(self.raw, np.ndarray):
             self._spare_raw = self.raw
         self.raw = raw
@@ -454,8 +486,9 @@ def make_stepper(
 
 def _check_divergence(value, W, initial_value, learning_rate):
     # W.sum() is finite exactly when every entry is (short of overflow, which
-    # is divergence too): one pass instead of two.
-    if np.isfinite(value) and np.isfinite(W.sum()):
+    # is divergence too): one pass instead of two.  W is None for a monotone
+    # rule, whose W stays finite while its objective does.
+    if np.isfinite(value) and (W is None or np.isfinite(W.sum())):
         if value <= 10.0 * (abs(initial_value) + 1.0):
             return
     raise DivergenceError(
@@ -507,7 +540,10 @@ def run_epochs(
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for n_iter in range(1, max_iter + 1):
             value = stepper.epoch()
-            _check_divergence(value, stepper.W, stepper.initial_value, learning_rate)
+            _check_divergence(
+                value, None if stepper.monotone else stepper.W,
+                stepper.initial_value, learning_rate,
+            )
             loss_curve.append(value)
             watched = value
             if monitor is not None:

@@ -186,18 +186,41 @@ def test_penalty_along_from_a_known_square_norm():
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_transposed_product_adds_in_place(dtype):
-    from sklearn_sigmoid._objective import _add_transposed_product
+@pytest.mark.parametrize("transpose", [False, True])
+def test_product_adds_in_place(dtype, transpose):
+    from sklearn_sigmoid._objective import _add_product
 
     rng = np.random.RandomState(0)
     X = sp.random(30, 12, density=0.3, format="csr", random_state=rng, dtype=dtype)
-    v = rng.normal(size=30).astype(dtype)
-    start = rng.normal(size=12).astype(dtype)
+    A = X.T if transpose else X
+    v = rng.normal(size=A.shape[1]).astype(dtype)
+    start = rng.normal(size=A.shape[0]).astype(dtype)
     out = start.copy()
-    assert _add_transposed_product(X, v, out)
-    assert_allclose(out, start + X.T @ v, rtol=1e-5 if dtype == np.float32 else 1e-13)
-    # Where the kernel does not apply, nothing is written and False says so.
-    for other, vec in [(X.tocsc(), v), (X.toarray(), v), (X, v.astype(np.float16))]:
-        out = start.copy()
-        assert not _add_transposed_product(other, vec, out)
-        np.testing.assert_array_equal(out, start)
+    assert _add_product(X, v, out, transpose=transpose)
+    single = dtype == np.float32
+    assert_allclose(out, start + A @ v, rtol=1e-5 if single else 1e-13, atol=1e-6 if single else 0)
+    # Where the kernel does not apply, nothing is written and False says so:
+    # other formats, mixed dtypes, wrong lengths (which the compiled kernel
+    # would not check), non-contiguous vectors.
+    long_v = np.ones(A.shape[1] + 1, dtype)
+    for other, vec, into in [
+        (X.tocsc(), v, start.copy()),
+        (X.toarray(), v, start.copy()),
+        (X, v.astype(np.float16), start.copy()),
+        (X, long_v, start.copy()),
+        (X, v, np.ones(A.shape[0] + 1, dtype)),
+        (X, np.repeat(v, 2)[::2], start.copy()),
+    ]:
+        before = into.copy()
+        assert not _add_product(other, vec, into, transpose=transpose)
+        np.testing.assert_array_equal(into, before)
+
+
+def test_scores_of_one_output_match_scipy():
+    X, _, _, W = _problem("sigmoid", 1, sparse=True)
+    from sklearn_sigmoid._objective import linear_scores
+
+    expected = X.toarray() @ W[0, :-1] + W[0, -1]
+    for A in (X, X.toarray(), X.tocsc()):
+        assert_allclose(linear_scores(A, W)[:, 0], expected, rtol=1e-13)
+    assert linear_scores(X, W).shape == (X.shape[0], 1)

@@ -307,3 +307,29 @@ def test_warm_start_leaves_the_state_it_continues_from_alone(cancer):
     clf.fit(X, y)
     for key, value in kept.items():
         np.testing.assert_array_equal(state[key], value)
+
+
+def test_line_search_stops_by_itself_at_the_optimum(cancer):
+    # With tol=None only the line search can end the fit: once no step
+    # changes the parameters at float64 precision, it reports convergence.
+    X, y = cancer
+    clf = GDLogisticRegression(tol=None, max_iter=100_000).fit(X, y)
+    assert clf.n_iter_ < 5_000
+    obj = _objective(X, y, alpha=clf.alpha)
+    W = np.hstack([clf.coef_, clf.intercept_[:, None]])
+    value, grad = obj.value_grad(W)
+    assert np.linalg.norm(grad) < 1e-6
+    assert value == pytest.approx(clf.loss_curve_[-1], rel=1e-12)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_spectral_move_updates_W_in_place(dtype):
+    X, y = make_classification(n_samples=50, n_features=4, random_state=0)
+    obj = _objective(X.astype(dtype), y)
+    W = np.random.RandomState(0).normal(size=(1, 5)).astype(dtype)
+    stepper = SpectralStep(obj, W, obj.trace_lipschitz())
+    g = np.random.RandomState(1).normal(size=(1, 5)).astype(dtype)
+    expected = W - dtype(0.3) * g
+    stepper._move(0.3, g)
+    assert stepper.W is W  # the stepper's own array, updated where it lies
+    assert_allclose(W, expected, rtol=1e-6 if dtype == np.float32 else 1e-15)

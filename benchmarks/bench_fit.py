@@ -202,7 +202,7 @@ def time_to_optimum(sets, y, log):
 # -- 2. epoch cost vs the two-pass floor ----------------------------------------
 
 
-def epoch_cost(sets, y, log, rounds=7, epochs=100):
+def epoch_cost(sets, y, log, rounds=15, epochs=100):
     """Epoch time over the two-pass floor, both timed alike, median of rounds.
 
     The floor is one ``X @ w`` plus one ``XT @ r``, with ``XT = X.T`` built

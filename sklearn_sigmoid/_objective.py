@@ -30,7 +30,8 @@ def linear_scores(X, W):
     """Raw scores ``X @ coef.T + intercept`` for packed ``W = [coef | intercept]``."""
     if W.shape[0] == 1:
         # One output: the intercept first, the product added onto it.
-        scores = np.full((X.shape[0], 1), W[0, -1], dtype=np.result_type(X, W))
+        dtype = np.result_type(X.dtype, W.dtype)
+        scores = np.full((X.shape[0], 1), W[0, -1], dtype=dtype)
         if _add_product(X, W[0, :-1], scores[:, 0]):
             return scores
         # scipy's matrix-vector product, a few percent faster than its

@@ -323,7 +323,7 @@ class SpectralStep(_Stepper):
             # returns that very array; a copy, should it ever, is copied in).
             flat = self.W.reshape(-1)
             result = self._axpy(g.reshape(-1), flat, a=-t)
-            if result.ctypes.data != flat.ctypes.data:  # pragma: no cover
+            if result is not flat:  # pragma: no cover
                 flat[...] = result
             return
         if self._scaled_g is None:

@@ -224,3 +224,27 @@ def test_scores_of_one_output_match_scipy():
     for A in (X, X.toarray(), X.tocsc()):
         assert_allclose(linear_scores(A, W)[:, 0], expected, rtol=1e-13)
     assert linear_scores(X, W).shape == (X.shape[0], 1)
+
+
+def test_product_kernel_on_unusual_csr():
+    # Duplicate entries, unsorted indices and 64-bit indices: the kernel
+    # reads them as scipy's own product does.
+    from sklearn_sigmoid._objective import _add_product
+
+    rng = np.random.RandomState(0)
+    rows = rng.randint(0, 8, 40)
+    cols = rng.randint(0, 5, 40)  # with repeats: duplicate entries
+    vals = rng.normal(size=40)
+    X = sp.csr_matrix((vals, (rows, cols)), shape=(8, 5))
+    X = sp.csr_matrix((X.data[::-1].copy(), X.indices[::-1].copy(), X.indptr), shape=X.shape)
+    X.has_sorted_indices = False
+    wide = sp.csr_matrix((X.data, X.indices.astype(np.int64), X.indptr.astype(np.int64)),
+                         shape=X.shape)
+    v, u = rng.normal(size=5), rng.normal(size=8)
+    for A in (X, wide):
+        out = np.zeros(8)
+        assert _add_product(A, v, out)
+        assert_allclose(out, A.toarray() @ v, rtol=1e-13, atol=1e-15)
+        back = np.zeros(5)
+        assert _add_product(A, u, back, transpose=True)
+        assert_allclose(back, A.toarray().T @ u, rtol=1e-13, atol=1e-15)

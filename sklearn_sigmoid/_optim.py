@@ -18,7 +18,10 @@ Update rules
   it satisfies Armijo's sufficient-decrease condition, otherwise it is
   halved; since any step up to ``1 / L`` satisfies it, every epoch decreases
   the objective.  (Measured and rejected: a Jacobi diagonal metric from
-  per-feature curvature bounds was slower on text counts.)
+  per-feature curvature bounds was slower on text counts; so were a
+  nonmonotone (GLL) line search and adaptive BB choices; backtracking by
+  quadratic interpolation instead of halving saved trials, 1.9 to 1.5 an
+  epoch on raw counts, but took 607 epochs to a 1e-4 gap there against 443.)
 * **Fixed safe step** (``'auto'`` with momentum): ``1 / L`` with ``L`` from
   power iteration on the curvature bound.
 * **Mini-batch SGD** (``batch_size=<int>``): per epoch, the rows are (shuffled

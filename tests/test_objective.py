@@ -248,3 +248,23 @@ def test_product_kernel_on_unusual_csr():
         back = np.zeros(5)
         assert _add_product(A, u, back, transpose=True)
         assert_allclose(back, A.toarray().T @ u, rtol=1e-13, atol=1e-15)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_fit_without_the_private_kernels(dtype, monkeypatch):
+    # Should scipy drop its private kernels, fits fall back on the public
+    # product and land on the same model.
+    import sklearn_sigmoid._objective as objective
+    from sklearn_sigmoid import GDLogisticRegression
+
+    rng = np.random.RandomState(0)
+    X = sp.random(200, 30, density=0.2, format="csr", random_state=rng, dtype=dtype)
+    y = (X @ rng.normal(size=30) + rng.normal(size=200) > 0).astype(int)  # noisy
+    fast = GDLogisticRegression(alpha=1e-2, tol=1e-9).fit(X, y)
+    monkeypatch.setattr(objective, "_KERNELS_WORK", False)
+    assert not objective._add_product(X, np.ones(30, dtype), np.zeros(200, dtype))
+    public = GDLogisticRegression(alpha=1e-2, tol=1e-9).fit(X, y)
+    # float64: one path to rounding; float32: the same optimum.
+    atol = 1e-3 if dtype == np.float32 else 1e-8
+    assert_allclose(public.predict_proba(X), fast.predict_proba(X), atol=atol)
+    assert_allclose(public.loss_curve_[-1], fast.loss_curve_[-1], rtol=atol)

@@ -22,7 +22,13 @@ from sklearn.utils.validation import (
 
 from ._loss import LOSS_ALIASES, get_loss
 from ._objective import LinearObjective
-from ._optim import StoppingRule, make_stepper, one_blas_thread, run_epochs
+from ._optim import (
+    OptimalityRule,
+    StoppingRule,
+    make_stepper,
+    one_blas_thread,
+    run_epochs,
+)
 
 # Starting probabilities for the log-odds start are kept this far from 0 and 1.
 _EPS_START = 1e-6
@@ -59,7 +65,7 @@ class BaseSigmoidGD(BaseEstimator):
         loss,
         learning_rate="auto",
         max_iter=1000,
-        tol=1e-5,
+        tol=1e-4,
         n_iter_no_change=5,
         alpha=1e-4,
         fit_intercept=True,
@@ -318,14 +324,21 @@ class BaseSigmoidGD(BaseEstimator):
                 state=state,
                 average=self.average,
             )
+            full_batch = (
+                self.batch_size is None or self.batch_size >= objective.n_samples
+            )
+            stopping = self._stopping_rule(partial, full_batch, monitor)
             result = run_epochs(
                 stepper,
                 max_iter=1 if partial else self.max_iter,
-                stopping=None if partial else StoppingRule(self.tol, self.n_iter_no_change),
+                stopping=stopping,
                 monitor=monitor,
                 learning_rate=self.learning_rate,
                 verbose=self.verbose,
             )
+            gap = result["gap"]
+            if gap is None and full_batch and not partial:
+                gap = stepper.duality_gap()  # the final point's certificate
 
         if continue_fit and hasattr(self, "loss_curve_"):
             self.loss_curve_ = self.loss_curve_ + result["loss_curve"]
@@ -345,21 +358,53 @@ class BaseSigmoidGD(BaseEstimator):
             stepper.get_state() if self.warm_start or partial else None
         )
         self._set_packed_params(result["W"])
-
-        if (
-            not partial
-            and not result["stopped"]
-            and self.tol is not None
-        ):
-            warnings.warn(
-                f"Maximum number of epochs (max_iter={self.max_iter}) reached "
-                "before the objective stopped improving by tol; increase "
-                "max_iter or tol (or, with a small fixed learning_rate, try "
-                "learning_rate='auto').",
-                ConvergenceWarning,
-                stacklevel=3,
-            )
+        self.dual_gap_ = None if gap is None else float(gap)
+        self.stop_reason_ = result["reason"]
+        if not partial and self.tol is not None:
+            self._warn_if_not_converged(result, stopping)
         return self
+
+    def _stopping_rule(self, partial, full_batch, monitor):
+        """The rule that ends a fit (see :mod:`._optim`), or None."""
+        if partial or self.tol is None:
+            return None
+        if monitor is not None or not full_batch:
+            # Noisy objectives (validation scores, mini-batches).
+            return StoppingRule(self.tol, self.n_iter_no_change)
+        return OptimalityRule(self.tol)
+
+    def _warn_if_not_converged(self, result, stopping):
+        """ConvergenceWarning where descent ended short of the optimum."""
+        if result["reason"] == "max_iter":
+            what = (
+                f"Maximum number of epochs (max_iter={self.max_iter}) reached "
+                f"before the stopping rule was met"
+            )
+        elif result["reason"] == "no decrease possible" and isinstance(
+            stopping, OptimalityRule
+        ):
+            what = (
+                "Gradient descent stalled before the stopping rule was met: no "
+                "step decreases the objective at the data's precision (tol may "
+                "be below what this precision allows)"
+            )
+        else:
+            return
+        if isinstance(stopping, OptimalityRule) and stopping.gap is not None and (
+            np.isfinite(stopping.gap)
+        ):
+            what += (
+                f" (certified gap {stopping.gap:.3g}, objective "
+                f"{result['loss_curve'][-1]:.6g}, tol={self.tol})"
+            )
+        warnings.warn(
+            f"{what}. Increase max_iter, or scale the data (features on very "
+            "different scales slow gradient descent down: see "
+            "sklearn.preprocessing.StandardScaler or MaxAbsScaler); with a "
+            "small fixed learning_rate, try learning_rate='auto'.",
+            ConvergenceWarning,
+            stacklevel=4,
+        )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

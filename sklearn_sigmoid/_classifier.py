@@ -180,7 +180,7 @@ class GDLogisticRegression(LinearClassifierMixin, BaseSigmoidGD):
         loss="cross_entropy",
         learning_rate="auto",
         max_iter=1000,
-        tol=1e-5,
+        tol=1e-4,
         n_iter_no_change=5,
         alpha=1e-4,
         fit_intercept=True,

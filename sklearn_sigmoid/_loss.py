@@ -35,7 +35,7 @@ way ``|z|`` of 1e4 (or far more) gives finite values and no warning.
 """
 
 import numpy as np
-from scipy.special import expit, log_expit, logsumexp, softmax
+from scipy.special import entr, expit, log_expit, logsumexp, softmax
 
 __all__ = [
     "LOSS_ALIASES",
@@ -116,6 +116,11 @@ class _Loss:
     """What every loss shares: by default the split halves of
     ``loss_gradient`` are the whole of it, then nothing."""
 
+    #: Whether the loss is convex in the raw score, with the conjugate below
+    #: (the cross-entropies): a linear model's objective then has a dual, and
+    #: a fit can certify how far it is from the optimum.
+    convex = False
+
     def loss_for_search(self, raw, Y):
         """The loss of each sample at ``raw``; the gradient deferred.
 
@@ -171,6 +176,35 @@ class SigmoidCrossEntropy(_SigmoidLoss):
 
     name = "cross_entropy"
     curvature = 0.25  # max of s (1 - s)
+    convex = True
+
+    @staticmethod
+    def dual_entropy(P):
+        """``-loss*(p - y)`` of each sample for outputs ``P`` in [0, 1].
+
+        The loss ``softplus(z) - y z`` has the convex conjugate
+        ``loss*(r) = -H(r + y)`` (``H`` the binary entropy, summed over the
+        outputs), defined where ``r + y`` lies in [0, 1]: the dual objective
+        of the fit is written with it (see :meth:`LinearObjective.duality_gap`).
+        """
+        return _sum_outputs(entr(P) + entr(1.0 - P))
+
+    @staticmethod
+    def feasible_mix(P_mean, Y_mean):
+        """How far to pull outputs towards a constant so that their weighted
+        mean is the targets' (the intercept's optimality condition).
+
+        Returns ``(lam, v)``: ``lam * P + (1 - lam) * v`` has the weighted
+        mean ``Y_mean`` and stays in [0, 1] (one pair per output column).
+        """
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lam = np.minimum.reduce([
+                np.ones_like(P_mean),
+                np.where(P_mean > Y_mean, Y_mean / P_mean, 1.0),
+                np.where(P_mean < Y_mean, (1.0 - Y_mean) / (1.0 - P_mean), 1.0),
+            ])
+            v = np.where(lam < 1.0, (Y_mean - lam * P_mean) / (1.0 - lam), 0.0)
+        return lam, np.clip(v, 0.0, 1.0)
 
     def loss(self, raw, Y):
         # -y log s - (1 - y) log(1 - s) = -y z - log(1 - s), since
@@ -229,6 +263,26 @@ class SoftmaxCrossEntropy(_SoftmaxLoss):
 
     name = "cross_entropy"
     curvature = 0.5  # ||diag(p) - p p^T||_2 <= 1/2
+    convex = True
+
+    @staticmethod
+    def dual_entropy(P):
+        """``-loss*(p - y)`` of each sample: the Shannon entropy of its row
+        of probabilities (the conjugate of ``logsumexp``, on the simplex)."""
+        return np.sum(entr(P), axis=1)
+
+    @staticmethod
+    def feasible_mix(P_mean, Y_mean):
+        """One ``lam`` for all classes and a point ``v`` of the simplex such
+        that ``lam * P + (1 - lam) * v`` has the weighted mean ``Y_mean``
+        (see :meth:`SigmoidCrossEntropy.feasible_mix`)."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratios = np.where(P_mean > Y_mean, Y_mean / P_mean, 1.0)
+        lam = min(1.0, float(ratios.min()))
+        if lam >= 1.0:
+            return 1.0, np.zeros_like(P_mean)
+        v = np.clip((Y_mean - lam * P_mean) / (1.0 - lam), 0.0, None)
+        return lam, v / v.sum()
 
     def loss(self, raw, Y):
         return logsumexp(raw, axis=1) - np.sum(Y * raw, axis=1)

@@ -123,12 +123,140 @@ def power_iteration(operator, size, fit_intercept, n_iter=30):
     return lam
 
 
+def _column_square_means(X, weights, block_elements=1 << 22):
+    """``weights @ X**2`` in float64, reading X in blocks of rows.
+
+    Each entry is scaled by ``sqrt(weight)`` before it is squared, so that a
+    mean square that float64 can hold is found even where the square of a
+    single entry is not (an entry of 1e154 among 50 rows).  A mean that
+    overflows all the same is ``inf``.
+    """
+    n, d = X.shape
+    out = np.zeros(d)
+    rows = max(1, block_elements // max(d, 1)) if not sp.issparse(X) else 1 << 16
+    root = np.sqrt(weights)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for start in range(0, n, rows):
+            block = X[start : start + rows]
+            r = root[start : start + rows]
+            if sp.issparse(block):
+                block = sp.csr_matrix(block, dtype=np.float64, copy=True)
+                block.data *= np.repeat(r, np.diff(block.indptr))
+                block.data **= 2
+                out += np.asarray(block.sum(axis=0)).ravel()
+            else:
+                block = np.asarray(block, dtype=np.float64) * r[:, None]
+                block *= block
+                out += block.sum(axis=0)
+    return out
+
+
 class L2Penalty:
     """The ``alpha / 2 * ||coef||_F^2`` term, written once for every objective.
 
     Needs ``self.alpha``; ``W`` is packed ``[coef | intercept]`` and the
-    intercept column is not penalised.
+    intercept column is not penalised.  Also the step metric and trace bound,
+    from ``column_square_means()``, which every objective provides.
     """
+
+    def duality_gap(self, W, raw, grad, value):
+        """A certified upper bound on ``value - min J``: the duality gap.
+
+        For a convex loss (the cross-entropies) and ``alpha > 0`` the
+        objective has the Fenchel dual ::
+
+            D(theta) = -sum_i w_i loss*(theta_i / w_i) - ||X.T theta||^2 / (2 alpha)
+
+        (``w`` the normalised weights), over the ``theta`` whose columns sum to
+        zero when the intercept is fitted, and ``D(theta) <= min J <= J(W)``
+        for every such ``theta``.  The dual point comes from the residuals at
+        ``W``, ``theta_i = w_i (p_i - y_i)``: its coefficients' part ``X.T
+        theta`` is the data term's gradient, already computed.  Where the
+        intercept is not at its optimum, the columns of ``theta`` do not sum to
+        zero; the outputs ``p`` are then pulled towards a constant,
+        ``lam * p + (1 - lam) * v`` (the loss's ``feasible_mix``), which
+        keeps them valid probabilities and moves ``X.T theta`` by fixed
+        vectors (``X.T w`` and ``X.T (w y)``, computed once): no pass over X.
+
+        Parameters
+        ----------
+        W : ndarray of shape (n_outputs, n_features + 1)
+            Current parameters.
+        raw : ndarray of shape (n_samples, n_outputs)
+            Raw scores at ``W``.
+        grad : ndarray of shape (n_outputs, n_features + 1)
+            The objective's gradient at ``W``.
+        value : float
+            The objective at ``W``.
+
+        Returns
+        -------
+        gap : float
+            ``value - D(theta) >= value - min J``, or ``inf`` where there is no
+            certificate (a non-convex loss, or ``alpha = 0``).
+        """
+        loss = self.loss
+        if not (getattr(loss, "convex", False) and self.alpha > 0):
+            return np.inf
+        XT_theta = grad[:, :-1].astype(np.float64)
+        XT_theta -= self.alpha * W[:, :-1]
+        lam = v = None
+        try:
+            if self.fit_intercept:
+                Y_mean, X_mean, XY_mean = self._dual_constants()
+                lam, v = loss.feasible_mix(self._output_means(raw), Y_mean)
+                lam = np.broadcast_to(np.asarray(lam, dtype=np.float64), Y_mean.shape)
+                if np.all(lam >= 1.0):
+                    lam = None
+                else:
+                    XT_theta += XY_mean
+                    XT_theta *= lam[:, None]
+                    XT_theta += np.outer((1.0 - lam) * v, X_mean)
+                    XT_theta -= XY_mean
+            dual = self._dual_entropy(raw, lam, v) - float(
+                np.vdot(XT_theta, XT_theta)
+            ) / (2.0 * self.alpha)
+        finally:
+            self._dual_activation = None
+        return max(value - dual, 0.0)
+
+    def step_metric(self):
+        """A weight per column of W for the line-searched steps, or None.
+
+        A column whose weighted mean square exceeds 1 (the intercept's
+        column of ones) is ``c`` times as curved as the intercept, and
+        gradient steps along it would have to be ``c`` times shorter: its
+        gradient is scaled by ``1 / c``.  Columns at or below that scale
+        keep weight 1, so that features already scaled (standardised,
+        MaxAbs-scaled, binary) take plain gradient steps.  Returns None when
+        no column exceeds that scale (by more than rounding).
+        """
+        means = self.column_square_means()
+        # (Standardised columns have a mean square of 1 up to rounding.)
+        if not np.any(means > 1.0 + 1e-8) or not np.all(np.isfinite(means)):
+            return None
+        with np.errstate(divide="ignore"):
+            metric = np.minimum(1.0, 1.0 / means)
+        return np.append(metric, 1.0)
+
+    def trace_lipschitz(self, metric=None):
+        """A cheap Lipschitz bound: the trace instead of the top eigenvalue.
+
+        ``curvature * sum_i weights_i * (||x_i||^2 + 1) + alpha`` bounds
+        :meth:`lipschitz` from above (by up to the rank of X) at the cost of
+        one read of X.  Enough for a first step that a line search and
+        spectral steps then correct.  With a ``metric`` (see
+        :meth:`step_metric`), the bound of the gradient scaled by it.
+        """
+        means = self.column_square_means()
+        if not np.all(np.isfinite(means)):
+            return np.inf
+        if metric is not None:
+            means = means * metric[:-1]
+        trace = float(np.sum(means))
+        if self.fit_intercept:
+            trace += 1.0
+        return self.loss.curvature * trace + self.alpha
 
     def _penalty(self, W):
         coef = W[:, :-1]
@@ -351,6 +479,41 @@ class LinearObjective(L2Penalty):
         value, G = self.value_and_partial(W, raw)
         return value, self.gradient_from_partial(W, G, out=out)
 
+    def _output_means(self, raw):
+        """``sum_i w_i p_i``: the weighted mean of the outputs at ``raw``."""
+        return self._weights64 @ self._activation64(raw)
+
+    def _dual_entropy(self, raw, lam=None, v=None):
+        """``sum_i w_i * -loss*(p'_i - y_i)`` with ``p' = lam p + (1 - lam) v``."""
+        P = self._activation64(raw)
+        if lam is not None:
+            P = P * lam
+            P += (1.0 - lam) * v
+        return float(self._weights64 @ self.loss.dual_entropy(P))
+
+    def _activation64(self, raw):
+        # Kept for the length of one duality_gap call (raw's array is reused
+        # by the optimiser from one epoch to the next).
+        cached = getattr(self, "_dual_activation", None)
+        if cached is not None and cached[0] is raw:
+            return cached[1]
+        P = self.loss.activation(np.asarray(raw, dtype=np.float64))
+        self._dual_activation = (raw, P)
+        return P
+
+    def _dual_constants(self):
+        """``sum_i w_i y_i``, ``X.T w`` and ``X.T (w y)`` (one pass, cached)."""
+        if getattr(self, "_dual_cache", None) is None:
+            weighted = np.column_stack([self._weights64, self._weights64[:, None] * self.Y])
+            products = safe_sparse_dot(self._XT, weighted, dense_output=True)
+            products = np.asarray(products, dtype=np.float64).T
+            self._dual_cache = (
+                self._weights64 @ self.Y.astype(np.float64, copy=False),
+                products[0],
+                products[1:],
+            )
+        return self._dual_cache
+
     def _hessian_bound_operator(self, v):
         """``A.T @ diag(weights) @ A @ v`` with ``A = [X, 1]`` (or ``X``)."""
         u = safe_sparse_dot(self.X, v[:-1], dense_output=True)
@@ -376,23 +539,17 @@ class LinearObjective(L2Penalty):
         # Power iteration approaches lambda_max from below: add a margin.
         return self.loss.curvature * 1.05 * lam + self.alpha
 
-    def trace_lipschitz(self):
-        """A cheap Lipschitz bound: the trace instead of the top eigenvalue.
+    def column_square_means(self):
+        """``sum_i weights_i * x_ij**2`` for every column ``j``, in float64.
 
-        ``curvature * sum_i weights_i * (||x_i||^2 + 1) + alpha`` bounds
-        :meth:`lipschitz` from above (by up to the rank of X) at the cost of
-        one read of X.  Enough for a first step that a line search and
-        spectral steps then correct.
+        One read of X, in blocks of rows cast to float64 (so that float32
+        features up to 1e38 do not overflow when squared); cached.
         """
-        trace = self.weighted_square_norms()
-        if self.fit_intercept:
-            trace += 1.0
-        return self.loss.curvature * trace + self.alpha
-
-    def weighted_square_norms(self):
-        """``sum_i weights_i * ||x_i||^2``, in one read of X."""
-        sq_norms = row_norms(self.X, squared=True)
-        return float(self._weights64 @ sq_norms.astype(np.float64, copy=False))
+        cached = getattr(self, "_column_square_means", None)
+        if cached is None:
+            cached = _column_square_means(self.X, self._weights64)
+            self._column_square_means = cached
+        return cached
 
     def max_sample_lipschitz(self):
         """Lipschitz bound valid for the objective restricted to any mini-batch."""

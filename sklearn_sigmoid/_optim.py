@@ -50,6 +50,10 @@ from threadpoolctl import ThreadpoolController
 # Halvings of a trial step before the line search tests for convergence.
 _HALVINGS_BEFORE_TEST = 8
 
+# Halvings after which the line search gives up in any case (a step shrunk by
+# 2**-80 ~ 1e-24 changes no parameter at any float precision).
+_MAX_HALVINGS = 80
+
 # Armijo's constant: accept a step t when J(W - t g) <= J(W) - c * t * ||g||^2.
 _ARMIJO = 1e-4
 
@@ -116,6 +120,9 @@ class DivergenceError(ValueError):
 class StoppingRule:
     """Stop when a value fails to improve by ``tol`` for several epochs.
 
+    The rule for noisy objectives (mini-batches, validation scores), as
+    scikit-learn's ``SGDClassifier`` and ``MLPClassifier`` use it.
+
     Parameters
     ----------
     tol : float or None
@@ -124,13 +131,16 @@ class StoppingRule:
         Number of consecutive epochs without such improvement before stopping.
     """
 
+    reason = "no improvement"
+
     def __init__(self, tol, n_iter_no_change):
         self.tol = tol
         self.n_iter_no_change = n_iter_no_change
         self.best = np.inf
         self.count = 0
+        self.gap = None
 
-    def update(self, value):
+    def update(self, value, stepper=None):
         """Record the value to minimise of one epoch; return True to stop."""
         if self.tol is None:
             return False
@@ -140,6 +150,56 @@ class StoppingRule:
             self.count = 0
         self.best = min(self.best, value)
         return self.count >= self.n_iter_no_change
+
+
+class OptimalityRule:
+    """Stop full-batch descent once it is provably (or measurably) optimal.
+
+    * Convex objectives (cross-entropy with ``alpha > 0``): stop when the
+      duality gap, a certified upper bound on ``J(W) - min J``, is at most
+      ``tol * J(W)``: the objective is then within a relative ``tol`` of its
+      optimum (reason ``"certified gap"``).
+    * Otherwise (the squared-error losses, which are not convex, or
+      ``alpha = 0``): stop when the largest absolute entry of the gradient is
+      at most ``tol``, as scikit-learn's lbfgs does (reason ``"gradient"``).
+
+    The certificate of the epoch is kept in ``gap`` (``None`` where it was not
+    computed, ``inf`` where there is none).  Computing it costs about as
+    much as an epoch's pointwise work, so it is skipped while the gradient is
+    far too large for it to pass: without the intercept's correction the
+    gap is exactly ``||grad_coef||^2 / (2 alpha)``, so while ``||grad||^2 /
+    (2 alpha)`` exceeds ten times the target the test is not worth running
+    (skipping can only make a fit stop later, never earlier).
+    """
+
+    _SKIP_FACTOR = 10.0
+
+    def __init__(self, tol):
+        self.tol = tol
+        self.gap = None
+        self.reason = None
+        self._certified = None  # whether the objective has a certificate
+
+    def update(self, value, stepper):
+        """Check the stepper's current point; return True to stop."""
+        target = self.tol * abs(value)
+        self.gap = None
+        if self._certified is None:
+            self._certified = bool(np.isfinite(stepper.duality_gap()))
+        if self._certified:
+            g = stepper.grad
+            alpha = stepper.objective.alpha
+            if float(np.vdot(g, g)) > self._SKIP_FACTOR * 2.0 * alpha * target:
+                return False
+            self.gap = stepper.duality_gap()
+            if self.gap <= target:
+                self.reason = "certified gap"
+                return True
+            return False
+        if _max_abs(stepper.grad) <= self.tol:
+            self.reason = "gradient"
+            return True
+        return False
 
 
 def _restored_velocity(state, W):
@@ -211,6 +271,15 @@ class _Stepper:
         """The parameters to report: the running mean if averaging, else ``W``."""
         return self.W_average if self.W_average is not None else self.W
 
+    raw = None  # raw scores at W, where the rule keeps them
+
+    def duality_gap(self):
+        """Certified bound on ``J(W) - min J`` at the current point, or inf."""
+        certify = getattr(self.objective, "duality_gap", None)
+        if certify is None or self.raw is None:
+            return np.inf
+        return certify(self.W, self.raw, self.grad, self.value)
+
 
 class FixedStep(_Stepper):
     """Full-batch gradient descent with a fixed step and optional momentum."""
@@ -221,9 +290,17 @@ class FixedStep(_Stepper):
         self.momentum = momentum
         self.velocity = _restored_velocity(state, W)
         self.W = W
-        self.value, self.grad = objective.value_grad(W)
+        # Raw scores are kept where the objective can certify its gap from them.
+        self._keep_raw = hasattr(objective, "duality_gap")
+        self.value, self.grad = self._value_grad()
+        _check_start(self.value, self.grad)
         self.initial_value = self.value
         self.step = learning_rate
+
+    def _value_grad(self, out=None):
+        if self._keep_raw:
+            self.raw = self.objective.raw_float64(self.W)
+        return self.objective.value_grad(self.W, self.raw, out=out)
 
     def epoch(self):
         # In place: W is this stepper's own array, and the gradient's array
@@ -237,7 +314,7 @@ class FixedStep(_Stepper):
         else:
             self.W -= scaled
         self._record(self.W, self.objective.n_samples)
-        self.value, self.grad = self.objective.value_grad(self.W, out=self.grad)
+        self.value, self.grad = self._value_grad(out=self.grad)
         return self.value
 
     def _state(self):
@@ -251,18 +328,29 @@ class SpectralStep(_Stepper):
     (X g)``, so an epoch makes exactly two passes over X whatever the line
     search does: ``X g`` for the direction, then ``X.T G`` for the gradient
     at the accepted point.  Trial steps only cost the pointwise loss.
+
+    ``metric`` (a positive weight per column of W, or None) scales the
+    gradient column by column: the step is ``W <- W - t * metric * g``, still
+    a descent direction, and the spectral steps are measured in the same
+    metric.  The objective's :meth:`step_metric` gives columns on a larger
+    scale than the intercept's column of ones proportionally shorter steps,
+    which keeps one badly scaled feature from stalling every other.
     """
 
     monotone = True
 
-    def __init__(self, objective, W, lipschitz, state=None):
+    def __init__(self, objective, W, lipschitz, state=None, metric=None):
         self.objective = objective
         self.W = W
+        self.metric = metric
+        self._d = self._prev_d = None  # the directions metric * g (with a metric)
         # Raw scores are kept (and updated along the steps) in float64, so
         # that rounding does not build up over many epochs for float32 data.
         self.raw = objective.raw_float64(W)
         self.value, self.grad = objective.value_grad(W, self.raw)
+        _check_start(self.value, self.grad)
         self.initial_value = self.value
+        lipschitz = _usable_lipschitz(lipschitz)
         self.min_step = 1e-6 / lipschitz
         self.max_step = 1e9 / lipschitz
         self.step = 1.0 / lipschitz
@@ -282,6 +370,8 @@ class SpectralStep(_Stepper):
             # next spectral step, as in one uninterrupted fit.
             self.step, self._n = state["step"], state["n"]
             self._prev_g, self._prev_g_sq = prev, state["previous_g_sq"]
+            if metric is not None:
+                self._prev_d = prev * metric
 
     def _state(self):
         return {"step": self.step, "n": self._n, "previous_grad": self._prev_g,
@@ -293,8 +383,12 @@ class SpectralStep(_Stepper):
         #   y.y = |g|^2 - 2 g.g_prev + |g_prev|^2:
         # one dot product (the squared norms are known already).  Where
         # either difference cancels (g close to g_prev), it is computed the
-        # long way from y, which keeps more of its digits.
-        g, g_prev, prev_sq = self.grad, self._prev_g, self._prev_g_sq
+        # long way from y, which keeps more of its digits.  With a metric M
+        # every product is taken in it (g.g_prev is g.(M g_prev), |g|^2 is
+        # g.(M g), and BB1's s.s is s.(M^-1 s)), which is passing "g_sq"
+        # and the previous direction in place of the previous gradient.
+        g, prev_sq = self.grad, self._prev_g_sq
+        g_prev = self._prev_g if self.metric is None else self._prev_d
         short_way = g.dtype == np.float64
         if short_way:
             cross = float(np.vdot(g, g_prev))
@@ -306,11 +400,18 @@ class SpectralStep(_Stepper):
         if not short_way:
             if self._y is None:
                 self._y = np.empty_like(g_prev)
-            y = np.subtract(g, g_prev, out=self._y)
+            y = np.subtract(g, self._prev_g, out=self._y)
             gp_dot_y = float(np.vdot(g_prev, y))
-            y_sq = None if self._n % 2 else float(np.vdot(y, y))
+            if self._n % 2:
+                y_sq = None
+            elif self.metric is None:
+                y_sq = float(np.vdot(y, y))
+            else:
+                y_sq = float(np.vdot(y, y * self.metric))
         s_dot_y = -self.step * gp_dot_y
-        if s_dot_y <= 0:
+        if not s_dot_y > 0 or (not self._n % 2 and not y_sq > 0):
+            # No curvature seen along the last move (or it underflowed, as
+            # for features of scale 1e-20 in float32): a longer trial step.
             return self.step * 2.0
         # Alternate the long (BB1) and short (BB2) spectral steps.
         if self._n % 2:
@@ -337,18 +438,35 @@ class SpectralStep(_Stepper):
         data, raw, G = self.objective.trial(self.raw, t, raw_dir, out=out)
         return data + penalty(t), raw, G
 
+    def _direction(self, g):
+        """``metric * g`` (into a kept buffer), or ``g`` itself without a metric."""
+        if self.metric is None:
+            return g
+        if self._d is None:
+            self._d = np.empty_like(g)
+        return np.multiply(g, self.metric, out=self._d)
+
     def epoch(self):
         g = self.grad
-        g_sq = float(np.vdot(g, g))
+        d = self._direction(g)
+        g_sq = float(np.vdot(g, d))  # |g|^2 in the metric
         if g_sq == 0.0:
             self.converged = True
             return self.value
+        if not math.isfinite(g_sq):
+            raise DivergenceError(
+                "The gradient is no longer finite (its squared norm overflows): "
+                "the features are too large for the parameters' precision. "
+                "Scale the data (e.g. StandardScaler or MaxAbsScaler)."
+            )
         first = self._prev_g is None
         if not first:
             step = min(max(self._spectral_step(g_sq), self.min_step), self.max_step)
             self.step = _on_step_grid(step)
-        raw_dir = self.objective.raw_float64(g)  # X g
-        penalty = self.objective.penalty_along(self.W, g, g_sq)
+        raw_dir = self.objective.raw_float64(d)  # X d
+        penalty = self.objective.penalty_along(
+            self.W, d, g_sq if self.metric is None else None
+        )
         t = self.step
         halvings = 0
         while True:
@@ -361,10 +479,14 @@ class SpectralStep(_Stepper):
             # precision: no decrease is possible, we are at the optimum.
             # Tested only after several halvings (a trial costs less than
             # the test's four passes over the parameters; most epochs halve
-            # once or twice, far from that floor).
-            if halvings >= _HALVINGS_BEFORE_TEST and t < np.finfo(
-                self.W.dtype
-            ).eps * (_max_abs(self.W) + 1.0) / _max_abs(g):
+            # once or twice, far from that floor).  The search is bounded
+            # whatever the trials give (a non-finite loss fails every
+            # comparison): after _MAX_HALVINGS it ends as the floor does.
+            if halvings >= _MAX_HALVINGS or (
+                halvings >= _HALVINGS_BEFORE_TEST
+                and t < np.finfo(self.W.dtype).eps * (_max_abs(self.W) + 1.0)
+                / _max_abs(d)
+            ):
                 self.converged = True
                 return self.value
         if first and t == self.step:
@@ -381,9 +503,11 @@ class SpectralStep(_Stepper):
         # so that an epoch allocates no parameter-sized array of its own.
         free_grad = self._prev_g if self._prev_g_own else None
         self._prev_g, self._prev_g_sq, self._prev_g_own = g, g_sq, True
+        if self.metric is not None:  # d's buffer and the previous one swap
+            self._prev_d, self._d = d, self._prev_d
         self._n += 1
         self.step = t
-        self._move(t, g)
+        self._move(t, d)
         if raw is not self.raw and isinstance(self.raw, np.ndarray):
             self._spare_raw = self.raw
         self.raw = raw
@@ -468,13 +592,16 @@ def make_stepper(
             "averaging. Set batch_size, momentum or a float learning_rate."
         )
     if learning_rate == "auto" and full_batch and not momentum and not average:
-        stepper = SpectralStep(objective, W, objective.trace_lipschitz(), state)
+        metric = objective.step_metric()
+        stepper = SpectralStep(
+            objective, W, objective.trace_lipschitz(metric), state, metric
+        )
     else:
         if learning_rate == "auto":
             lipschitz = (
                 objective.lipschitz() if full_batch else objective.max_sample_lipschitz()
             )
-            learning_rate = 1.0 / lipschitz
+            learning_rate = 1.0 / _usable_lipschitz(lipschitz)
         if full_batch:
             stepper = FixedStep(objective, W, learning_rate, momentum, state)
         else:
@@ -485,6 +612,35 @@ def make_stepper(
     stepper.average = average
     stepper._restore(state)
     return stepper
+
+
+def _usable_lipschitz(lipschitz):
+    """A Lipschitz bound from which ``1 / L`` is a usable step.
+
+    ``L = 0`` (a flat objective: every feature zero, no intercept and no
+    penalty) gives a step of 1, which changes nothing since the gradient is
+    zero; a bound that overflowed means the features are too large for their
+    precision, which no step size mends.
+    """
+    if not math.isfinite(lipschitz):
+        raise ValueError(
+            "The data's scale overflows: the mean square of a column of X is "
+            "not finite in float64, so no safe step size exists. Scale the "
+            "features (e.g. StandardScaler or MaxAbsScaler) before fitting."
+        )
+    return lipschitz if lipschitz > 0 else 1.0
+
+
+def _check_start(value, grad):
+    """Refuse a starting point where the objective or gradient is not finite."""
+    if math.isfinite(value) and np.all(np.isfinite(grad)):
+        return
+    raise ValueError(
+        f"The training objective is not finite at the starting point "
+        f"(objective {value!r}): the start (coef_init, intercept_init or a "
+        f"warm start), the sample weights, or the scale of the features "
+        f"overflow. Check them, and scale the features if they are very large."
+    )
 
 
 def _check_divergence(value, W, initial_value, learning_rate):
@@ -518,26 +674,32 @@ def run_epochs(
     stepper : FixedStep, SpectralStep or MiniBatchStep
     max_iter : int
         Maximum number of epochs.
-    stopping : StoppingRule or None
-        Applied to the training objective, or to ``-monitor(W)`` when a
-        monitor is given.  ``None`` runs exactly ``max_iter`` epochs.
+    stopping : OptimalityRule, StoppingRule or None
+        When to stop.  A :class:`StoppingRule` watches the training
+        objective, or ``-monitor(W)`` when a monitor is given.  ``None`` runs
+        exactly ``max_iter`` epochs.
     monitor : callable or None
         ``monitor(W) -> score`` (higher is better), e.g. a validation score;
         the parameters with the best score are returned.
     learning_rate : float or 'auto'
         Only used in the divergence message.
     verbose : int
-        Print one line per epoch when > 0.
+        Print one line per epoch when > 0, and a closing line saying why
+        descent stopped.
 
     Returns
     -------
     result : dict
         ``W``, ``n_iter``, ``loss_curve``, ``validation_scores``, ``stopped``
-        (True if the stopping rule ended the run).
+        (True if a stopping rule ended the run, not ``max_iter``),
+        ``reason`` (which rule: ``"certified gap"``, ``"gradient"``, ``"no
+        improvement"``, ``"no decrease possible"`` or ``"max_iter"``) and
+        ``gap`` (the last certified bound on ``J(W) - min J``, ``inf`` where
+        none is known, ``None`` where none was computed).
     """
     loss_curve, scores = [], []
     best_W, best_score = None, -np.inf
-    stopped = False
+    reason = "max_iter"
     start = time.perf_counter()
     n_iter = 0
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
@@ -555,24 +717,42 @@ def run_epochs(
                 if score > best_score:
                     best_score, best_W = score, stepper.solution().copy()
                 watched = -score
+            stop = stopping is not None and stopping.update(watched, stepper)
             if verbose:
                 line = (
                     f"-- Epoch {n_iter}: objective {value:.6g}, "
                     f"step {stepper.step:.4g}, "
                     f"time {time.perf_counter() - start:.2f}s"
                 )
+                if getattr(stopping, "gap", None) is not None:
+                    line += f", certified gap {stopping.gap:.3g}"
                 if monitor is not None:
                     line += f", validation score {scores[-1]:.6g}"
                 print(line)
-            if getattr(stepper, "converged", False) or (
-                stopping is not None and stopping.update(watched)
-            ):
-                stopped = True
+            if stop:
+                reason = stopping.reason
                 break
+            if getattr(stepper, "converged", False):
+                # The line search found no decrease at the data's precision:
+                # the optimum as closely as that precision allows, or a stall.
+                reason = "no decrease possible"
+                if isinstance(stopping, OptimalityRule) and stopping.update(
+                    watched, stepper
+                ):
+                    reason = stopping.reason
+                break
+    gap = getattr(stopping, "gap", None)
+    if verbose:
+        line = f"-- Stopped after {n_iter} epochs: {reason}"
+        if gap is not None and np.isfinite(gap):
+            line += f" (certified gap {gap:.3g}, objective {loss_curve[-1]:.6g})"
+        print(line, f"in {time.perf_counter() - start:.2f}s")
     return {
         "W": best_W if best_W is not None else stepper.solution(),
         "n_iter": n_iter,
         "loss_curve": loss_curve,
         "validation_scores": scores,
-        "stopped": stopped,
+        "stopped": reason != "max_iter",
+        "reason": reason,
+        "gap": gap,
     }

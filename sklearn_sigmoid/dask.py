@@ -180,8 +180,20 @@ def _part_data_gradient(part, G, i):
         return part.data_gradient(_pick(G, i))
 
 
-def _part_square_norms(part):
-    return part.weighted_square_norms()
+def _part_column_square_means(part):
+    return part.column_square_means()
+
+
+def _part_output_means(part, raw, i):
+    return part._output_means(_pick(raw, i))
+
+
+def _part_dual_entropy(part, raw, i, lam, v):
+    return part._dual_entropy(_pick(raw, i), lam, v)
+
+
+def _part_dual_constants(part):
+    return part._dual_constants()
 
 
 def _part_hessian_bound(part, v):
@@ -298,11 +310,23 @@ class DistributedObjective(L2Penalty):
         grad = self._sum(self._map(_part_data_gradient, G.futures, i=G.index))
         return self._with_penalty_gradient(W, grad.astype(W.dtype, copy=False))
 
-    def trace_lipschitz(self):
-        trace = self._sum(self._map(_part_square_norms))
-        if self.fit_intercept:
-            trace += 1.0
-        return self.loss.curvature * trace + self.alpha
+    def _output_means(self, raw):
+        return self._sum(self._map(_part_output_means, raw.futures, i=raw.index))
+
+    def _dual_entropy(self, raw, lam=None, v=None):
+        return float(self._sum(self._map(
+            _part_dual_entropy, raw.futures, i=raw.index, lam=lam, v=v
+        )))
+
+    def _dual_constants(self):
+        if getattr(self, "_dual_cache", None) is None:
+            self._dual_cache = self._sum(self._map(_part_dual_constants))
+        return self._dual_cache
+
+    def column_square_means(self):
+        if getattr(self, "_column_square_means", None) is None:
+            self._column_square_means = self._sum(self._map(_part_column_square_means))
+        return self._column_square_means
 
     def lipschitz(self, n_power_iter=30):
         def operator(v):

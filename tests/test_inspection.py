@@ -291,7 +291,7 @@ def test_lecture_surface_kind_3d(plt):
 def test_surface_two_parameters_of_a_larger_model(plt, binary):
     X, y = binary
     # The default tol stops the fit early: the path stops with it.
-    model = GDLogisticRegression(learning_rate=0.5, max_iter=300, alpha=1e-2)
+    model = GDLogisticRegression(learning_rate=2.0, max_iter=300, alpha=1e-2)
     disp = LossSurfaceDisplay.from_estimator(
         model, X, y, param_x=("coef", 1), param_y=("coef", 3), start=(2.0, -1.0),
         grid_resolution=12,

@@ -1,0 +1,234 @@
+"""The default stop: a certified duality gap, and no fit that hangs or stalls silently."""
+
+import subprocess
+import sys
+import textwrap
+import warnings
+
+import numpy as np
+import pytest
+from scipy.optimize import minimize
+from sklearn.datasets import load_breast_cancer, load_iris, make_classification
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import StandardScaler
+
+from sklearn_sigmoid import GDLogisticRegression, SigmoidNeuronRegressor
+from sklearn_sigmoid._loss import get_loss
+from sklearn_sigmoid._objective import LinearObjective
+from sklearn_sigmoid._optim import SpectralStep
+
+
+def _optimum(objective, shape, fit_intercept):
+    """min J by scipy's L-BFGS on our own objective, to 1e-13."""
+
+    def f(x):
+        W = x.reshape(shape).copy()
+        if not fit_intercept:
+            W[:, -1] = 0.0
+        value, grad = objective.value_grad(W)
+        if not fit_intercept:
+            grad[:, -1] = 0.0
+        return value, grad.ravel()
+
+    res = minimize(f, np.zeros(np.prod(shape)), jac=True, method="L-BFGS-B",
+                   options=dict(maxiter=20_000, gtol=1e-13, ftol=1e-16))
+    return res.fun
+
+
+def _problems():
+    rng = np.random.RandomState(0)
+    X, y = load_breast_cancer(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    Yb = y[:, None].astype(float)
+    Xi, yi = load_iris(return_X_y=True)
+    Xs = rng.randn(200, 5)
+    soft = 1 / (1 + np.exp(-Xs @ rng.randn(5)))
+    return [
+        ("binary", X, Yb, np.ones(len(y)), 1e-3, "sigmoid", True),
+        ("binary, weighted, no intercept", X, Yb, rng.rand(len(y)), 1e-3, "sigmoid",
+         False),
+        ("softmax", Xi, np.eye(3)[yi], np.ones(len(yi)), 1e-3, "softmax", True),
+        ("softmax, weighted", Xi, np.eye(3)[yi], rng.rand(len(yi)), 1e-2, "softmax",
+         True),
+        ("soft targets, two outputs", Xs, np.column_stack([soft, 1 - soft**2]),
+         np.ones(200), 1e-3, "sigmoid", True),
+    ]
+
+
+@pytest.mark.parametrize("problem", _problems(), ids=lambda p: p[0])
+def test_certificate_never_below_the_true_gap(problem):
+    # Along a whole descent path, from far away to the optimum.
+    _, X, Y, w, alpha, link, fit_intercept = problem
+    obj = LinearObjective(get_loss("cross_entropy", link), X, Y, w, alpha, fit_intercept)
+    shape = (Y.shape[1], X.shape[1] + 1)
+    fstar = _optimum(obj, shape, fit_intercept)
+    stepper = SpectralStep(obj, np.zeros(shape), obj.trace_lipschitz())
+    tight = False
+    for epoch in range(300):
+        stepper.epoch()
+        gap = stepper.value - fstar
+        cert = stepper.duality_gap()
+        assert cert >= gap - 1e-12 * abs(fstar), (epoch, gap, cert)
+        tight |= gap > 1e-8 and cert < 100 * gap
+    assert tight  # and it is no vacuous bound
+
+
+def test_no_certificate_for_the_squared_error():
+    X, y = make_classification(100, 5, random_state=0)
+    obj = LinearObjective(get_loss("mse", "sigmoid"), X, y[:, None] * 1.0,
+                          np.ones(100), 1e-3, True)
+    stepper = SpectralStep(obj, np.zeros((1, 6)), obj.trace_lipschitz())
+    assert stepper.duality_gap() == np.inf
+
+
+def _relative_gap(model, X, y, fstar):
+    objective, W = model._training_objective(X, y)
+    return (objective.value(W) - fstar) / fstar
+
+
+@pytest.mark.parametrize("name", ["breast cancer", "iris", "binary", "3 classes"])
+def test_default_fit_lands_within_tol_of_the_optimum(name):
+    if name == "breast cancer":
+        X, y = load_breast_cancer(return_X_y=True)
+        X, alpha = StandardScaler().fit_transform(X), 1e-4
+    elif name == "iris":
+        X, y = load_iris(return_X_y=True)
+        alpha = 1 / len(y)
+    else:
+        X, y = make_classification(500, 20, n_informative=10, random_state=0,
+                                   n_classes=2 if name == "binary" else 3)
+        alpha = 1 / len(y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        model = GDLogisticRegression(alpha=alpha).fit(X, y)
+    ref = LogisticRegression(C=1 / (alpha * len(y)), tol=1e-12, max_iter=100_000)
+    ref.fit(X, y)
+    objective, _ = model._training_objective(X, y)
+    W_ref = np.hstack([ref.coef_, ref.intercept_[:, None]])
+    fstar = min(objective.value(W_ref), model.loss_curve_[-1])
+    gap = _relative_gap(model, X, y, fstar)
+    assert model.stop_reason_ == "certified gap"
+    assert gap <= model.tol
+    assert model.dual_gap_ >= gap * fstar - 1e-12
+    assert model.dual_gap_ <= model.tol * model.loss_curve_[-1]
+
+
+def test_squared_error_stops_on_the_gradient():
+    X, y = make_classification(200, 5, random_state=0)
+    reg = SigmoidNeuronRegressor(tol=1e-6).fit(X, y)
+    assert reg.stop_reason_ == "gradient"
+    assert reg.dual_gap_ == np.inf
+    objective, W = reg._training_objective(X, y)
+    assert np.abs(objective.value_grad(W)[1]).max() <= 1e-6
+
+
+def test_tol_none_runs_exactly_max_iter_and_still_reports_the_gap():
+    X, y = make_classification(200, 5, random_state=0)
+    model = GDLogisticRegression(tol=None, max_iter=7).fit(X, y)
+    assert model.n_iter_ == 7 and model.stop_reason_ == "max_iter"
+    assert np.isfinite(model.dual_gap_) and model.dual_gap_ > 0
+
+
+def test_verbose_says_why_it_stopped(capsys):
+    X, y = make_classification(200, 5, random_state=0)
+    model = GDLogisticRegression(verbose=1).fit(X, y)
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert f"Stopped after {model.n_iter_} epochs: certified gap" in last
+
+
+def test_max_iter_warning_advises_scaling():
+    X, y = make_classification(200, 5, random_state=0)
+    with pytest.warns(ConvergenceWarning, match="scale the data"):
+        GDLogisticRegression(max_iter=2).fit(X, y)
+
+
+def test_one_column_on_a_huge_scale_does_not_stall():
+    # A feature 1e6 times larger than the others: its steps are scaled down
+    # (the step metric), and the fit reaches LogisticRegression's model.
+    X, y = make_classification(500, 10, n_informative=5, random_state=0)
+    X[:, 0] *= 1e6
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        model = GDLogisticRegression(alpha=1 / 500).fit(X, y)
+    ref = LogisticRegression(max_iter=10_000).fit(StandardScaler().fit_transform(X), y)
+    assert model.stop_reason_ == "certified gap"
+    assert model.score(X, y) >= ref.score(StandardScaler().fit_transform(X), y) - 0.02
+
+
+def test_float32_features_whose_squares_overflow_float32():
+    X, y = make_classification(500, 10, n_informative=5, random_state=0)
+    X32 = (X * 1e19).astype(np.float32)
+    with warnings.catch_warnings():
+        # float32 may stall short of tol here; the model is what matters.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = GDLogisticRegression().fit(X32, y)
+    assert model.coef_.dtype == np.float32
+    assert np.all(np.isfinite(model.coef_)) and np.any(model.coef_ != 0)
+    assert model.score(X32, y) > 0.8
+
+
+@pytest.mark.parametrize("params", [{}, {"momentum": 0.5}, {"batch_size": 10}])
+def test_all_zero_features_without_intercept_or_penalty(params):
+    X, y = np.zeros((40, 3)), np.arange(40) % 2
+    model = GDLogisticRegression(fit_intercept=False, alpha=0.0, **params).fit(X, y)
+    assert np.all(model.coef_ == 0)
+
+
+def test_tiny_float32_features():
+    rng = np.random.RandomState(0)
+    for seed in range(10):
+        X, y = make_classification(100, 5, random_state=seed)
+        model = GDLogisticRegression(max_iter=50, tol=None).fit(
+            (X * 1e-20).astype(np.float32), y
+        )
+        assert np.all(np.isfinite(model.coef_))
+    assert rng is not None
+
+
+def test_entries_whose_squares_overflow_float64():
+    # One entry of 1.5e154: its square overflows, the column's mean square
+    # does not; the fit goes on (scikit-learn's lbfgs scores 0.5 here).
+    X, y = make_classification(50, 5, random_state=0)
+    X[0, 0] = 1.5e154
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = GDLogisticRegression().fit(X, y)
+    assert np.all(np.isfinite(model.coef_)) and model.score(X, y) > 0.9
+    # Where even the mean square overflows, no step size exists: say so.
+    X[0, 0] = 1.5e160
+    with pytest.raises(ValueError, match="mean square of a column"):
+        GDLogisticRegression().fit(X, y)
+
+
+_HANGS = textwrap.dedent("""
+    import numpy as np
+    from sklearn_sigmoid._loss import get_loss
+    from sklearn_sigmoid._objective import LinearObjective
+    from sklearn_sigmoid._optim import SpectralStep, make_stepper
+    X = np.random.RandomState(0).rand(20, 3); Y = (X[:, :1] > 0.5) * 1.0
+    obj = LinearObjective(get_loss("cross_entropy", "sigmoid"), X, Y, np.ones(20),
+                          1e-3, True)
+    for bad in (np.nan, np.inf, 1e308):
+        W = np.zeros((1, 4)); W[0, 0] = bad
+        try:
+            make_stepper(obj, W, learning_rate="auto", momentum=0, batch_size=None,
+                         shuffle=False, rng=None)
+        except ValueError as e:
+            assert "not finite at the starting point" in str(e), e
+        else:
+            raise AssertionError(bad)
+    # Trials that are all NaN: the line search ends instead of halving forever.
+    stepper = SpectralStep(obj, np.zeros((1, 4)), obj.trace_lipschitz())
+    obj.trial = lambda raw, t, raw_dir, out=None: (np.nan, raw, None)
+    stepper.epoch()
+    assert stepper.converged
+    print("ok")
+""")
+
+
+def test_non_finite_values_never_hang_the_optimiser():
+    done = subprocess.run([sys.executable, "-c", _HANGS], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"

@@ -72,7 +72,6 @@ import warnings
 import zipfile
 import zlib
 from contextlib import contextmanager, suppress
-from pathlib import Path
 
 try:  # POSIX advisory locks; elsewhere downloads run without a lock.
     import fcntl
@@ -798,7 +797,9 @@ def _warn_ignored(ignored):
     """Warn that the unreadable zip files ``ignored`` were passed over."""
     if ignored:
         warnings.warn(
-            "\n".join(["Ignored while looking for the data:", *_ignored_lines(ignored)]),
+            "\n".join(
+                ["Ignored while looking for the data:", *_ignored_lines(ignored)]
+            ),
             UserWarning,
             stacklevel=4,
         )
@@ -1395,7 +1396,7 @@ def _fetch(url, path, expected_size):
                 f"was kept; retry."
             ) from exc
         raise OSError(f"Could not download {what}: {exc}") from exc
-    if deadline.expired:  # the socket was shut down: the body ended early
+    if deadline.expired and received != announced:  # cut off by the deadline
         raise _deadline_error(what, deadline, received)
     if announced is not None and received < announced:
         raise OSError(

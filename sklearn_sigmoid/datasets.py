@@ -64,6 +64,7 @@ import os
 import shutil
 import socket
 import stat
+import sys
 import tempfile
 import threading
 import time
@@ -73,13 +74,13 @@ import zipfile
 import zlib
 from contextlib import contextmanager, suppress
 
+import numpy as np
+from sklearn.utils import Bunch, check_random_state
+
 try:  # POSIX advisory locks; elsewhere downloads run without a lock.
     import fcntl
 except ImportError:  # pragma: no cover - Windows
     fcntl = None
-
-import numpy as np
-from sklearn.utils import Bunch, check_random_state
 
 __all__ = [
     "DATA_HOME_ENV",
@@ -796,13 +797,19 @@ def _ignored_lines(ignored):
 def _warn_ignored(ignored):
     """Warn that the unreadable zip files ``ignored`` were passed over."""
     if ignored:
-        warnings.warn(
+        _warn(
             "\n".join(
                 ["Ignored while looking for the data:", *_ignored_lines(ignored)]
-            ),
-            UserWarning,
-            stacklevel=4,
+            )
         )
+
+
+def _warn(message):
+    """A UserWarning, attributed to the first caller outside this module."""
+    frame, level = sys._getframe(0), 1
+    while frame is not None and frame.f_globals.get("__name__") == __name__:
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, UserWarning, stacklevel=level)
 
 
 def _not_found_message(title, roots, layouts, required, how_to, ignored=()):
@@ -983,16 +990,14 @@ def _warn_skipped(location, skipped):
         shown = [f"  {path}: {reason}" for path, reason in skipped[:10]]
         if len(skipped) > 10:
             shown.append(f"  ... and {len(skipped) - 10} more")
-        warnings.warn(
+        _warn(
             "\n".join(
                 [
                     f"Skipped {len(skipped)} file(s) of {location} that are not "
                     f"regular files inside the corpus folder:",
                     *shown,
                 ]
-            ),
-            UserWarning,
-            stacklevel=4,
+            )
         )
 
 
@@ -1150,9 +1155,11 @@ def _install(unpacked, target):
 def _make_data_home(data_home):
     try:
         os.makedirs(data_home, exist_ok=True)
-    except OSError as exc:
+    except OSError as exc:  # same errno, so the same OSError subclass
         raise OSError(
-            f"Cannot create the data home {data_home} to download into: {exc}"
+            exc.errno,
+            f"Cannot create the data home {data_home} to download into: "
+            f"{exc.strerror}",
         ) from exc
 
 

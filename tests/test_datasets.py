@@ -1305,6 +1305,7 @@ def test_symlinks_are_read_only_inside_the_corpus(tmp_path):
         assert str(pos / name) in message
     assert f"a link to {secret.resolve()}, outside" in message
     assert "broken or looping link" in message
+    assert record[0].filename == __file__  # points at the caller
     with pytest.warns(UserWarning, match="Skipped 4 file"):
         texts = [t for chunk, _ in stream(root, shuffle=False) for t in chunk]
     assert "SECRET" not in texts and len(texts) == 6
@@ -1358,6 +1359,7 @@ def test_non_zip_archive_does_not_hide_a_corpus_elsewhere(tmp_path, monkeypatch)
     with pytest.warns(UserWarning, match="not a readable zip archive") as record:
         assert load_movie_reviews(given).data == SORTED_TEXTS
     assert str(given / "movie_reviews.zip") in str(record[0].message)
+    assert record[0].filename == __file__
 
     monkeypatch.delenv(DATA_HOME_ENV)
     with pytest.raises(FileNotFoundError) as info:
@@ -1407,7 +1409,7 @@ def test_data_home_that_is_a_file(tmp_path, monkeypatch):
         load_movie_reviews(data_home, download_if_missing=True)
     with pytest.raises(FileNotFoundError, match="-- a file, not a folder"):
         load_movie_reviews(data_home)
-    with pytest.raises(OSError, match="Cannot create the data home"):
+    with pytest.raises(NotADirectoryError, match="Cannot create the data home"):
         load_movie_reviews(data_home / "sub", download_if_missing=True)
     assert data_home.read_text() == "not a folder"
 

@@ -32,25 +32,60 @@ and the unpacked ``movie_reviews`` folder is renamed into place in one step,
 giving ``<data_home>/movie_reviews/{pos,neg}/*.txt``.  The zip itself is not
 kept.  A failed download or a checksum mismatch raises :class:`OSError` and
 leaves nothing behind in the data home.
+
+A download is bounded: it fails when no byte arrives for
+``_DOWNLOAD_TIMEOUT`` seconds, when the whole transfer takes longer than
+``_DOWNLOAD_DEADLINE`` seconds, and as soon as more bytes arrive (or are
+announced) than the archive's known size (:data:`MOVIE_REVIEWS_SIZE`) plus a
+small margin.  Processes downloading into the same data home at the same time
+take turns on a lock file there (``fcntl`` locks, where available); the ones
+that wait find the corpus installed and do not download it again.  Without
+such locks, an install that finds the corpus already put in place by another
+process counts as a success.  The temporary folders of downloads killed
+mid-way (``.movie_reviews-download-*``) are removed by the next download.
+
+Reading
+-------
+Only regular files are read, and only inside the corpus folder: a ``*.txt``
+that is a symbolic link leading outside it, a broken or looping link, or a
+link to something other than a regular file is skipped with a
+:class:`UserWarning` naming it.  A zip archive that cannot be opened is
+skipped (with a warning) and the search goes on.  A zip member larger than
+``_MAX_MEMBER_SIZE`` bytes is refused before it is inflated.  Texts are
+decoded as UTF-16 or UTF-32 when they start with that encoding's byte-order
+mark, else as UTF-8 (a leading BOM dropped), else as Latin-1.
 """
 
+import codecs
 import hashlib
 import http.client
 import numbers
 import os
 import shutil
+import socket
+import stat
+import sys
 import tempfile
+import threading
+import time
 import urllib.request
+import warnings
 import zipfile
-from contextlib import suppress
-from pathlib import Path
+import zlib
+from contextlib import contextmanager, suppress
 
 import numpy as np
 from sklearn.utils import Bunch, check_random_state
 
+try:  # POSIX advisory locks; elsewhere downloads run without a lock.
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None
+
 __all__ = [
     "DATA_HOME_ENV",
     "MOVIE_REVIEWS_SHA256",
+    "MOVIE_REVIEWS_SIZE",
     "MOVIE_REVIEWS_URL",
     "get_data_home",
     "iter_movie_reviews",
@@ -74,9 +109,18 @@ MOVIE_REVIEWS_SHA256 = (
     "a41211ae685019137410268134db6a1a14428c89b671eb83056151a878539008"
 )
 
+#: Size in bytes of the archive at :data:`MOVIE_REVIEWS_URL`.
+MOVIE_REVIEWS_SIZE = 4_004_848
+
 _DEFAULT_DATA_HOME = os.path.join("~", "sklearn_sigmoid_data")
 _DOWNLOAD_TIMEOUT = 60  # seconds without progress before a download fails
+_DOWNLOAD_DEADLINE = 600  # seconds a whole download may take
+_DOWNLOAD_SIZE_MARGIN = 1 << 20  # bytes accepted beyond MOVIE_REVIEWS_SIZE
+_MAX_MEMBER_SIZE = 64 << 20  # largest zip member inflated (a review is < 20 kB)
 _CHUNK_SIZE = 1 << 16
+_LOCK_POLL = 0.05  # seconds between two tries to take the download lock
+_STAGING_PREFIX = ".movie_reviews-download-"
+_LOCK_NAME = ".movie_reviews-download.lock"
 
 _TARGET_NAMES = ["neg", "pos"]
 _SUBSETS = {"polarity": ("all",), "imdb": ("train", "test", "all")}
@@ -211,8 +255,9 @@ def read_lexicon_file(path_or_lines):
     """Words of one Hu & Liu opinion-lexicon file, in file order.
 
     One word a line; lines starting with ``';'`` are comments and blank lines
-    are skipped; surrounding whitespace is stripped.  A file is read as UTF-8,
-    or as Latin-1 if it is not valid UTF-8.
+    are skipped; surrounding whitespace is stripped.  A file is read as
+    UTF-16 or UTF-32 if it starts with that encoding's byte-order mark, else
+    as UTF-8, or as Latin-1 if it is not valid UTF-8.
 
     Parameters
     ----------
@@ -295,8 +340,11 @@ def load_movie_reviews(
         With attributes:
 
         data : list of str
-            The reviews.  Files are read as UTF-8, or as Latin-1 when they are
-            not valid UTF-8.
+            The reviews.  Files are read as UTF-16 or UTF-32 when they start
+            with that encoding's byte-order mark, else as UTF-8, or as
+            Latin-1 when they are not valid UTF-8.  Only regular files inside
+            the corpus folder are read: ``*.txt`` links leading outside it,
+            broken or looping links are skipped with a :class:`UserWarning`.
         target : ndarray of shape (n_documents,), dtype int
             0 for a negative review, 1 for a positive one.
         target_names : list of str
@@ -313,16 +361,21 @@ def load_movie_reviews(
     Raises
     ------
     ValueError
-        If ``dataset`` or ``subset`` is not valid, or if the copy found holds
-        no ``*.txt`` file for a class.
+        If ``dataset`` or ``subset`` is not valid, if the copy found holds
+        no ``*.txt`` file for a class, or if a zip member is larger than
+        any file of the corpus (refused before it is inflated).
     FileNotFoundError
         If the corpus is found nowhere and not downloaded; the message lists
         every place looked at and how to obtain the data.
+    zipfile.BadZipFile
+        If a member of the zip archive read is corrupted; the message names
+        the archive and the member.
     OSError
-        If the download fails or the downloaded file's checksum is wrong
-        (nothing is then left in the data home), or if
-        ``<data_home>/movie_reviews`` exists without being a corpus
-        (:class:`FileExistsError`).
+        If the download fails, is interrupted, takes longer than its deadline,
+        exceeds the archive's known size or gives a wrong checksum (nothing is
+        then left in the data home), if ``<data_home>/movie_reviews`` exists
+        without being a corpus (:class:`FileExistsError`), or if ``data_home``
+        is not a folder (:class:`NotADirectoryError`).
 
     Examples
     --------
@@ -582,6 +635,8 @@ def load_opinion_lexicon(data_home=None):
     FileNotFoundError
         If the lexicon is found nowhere; the message lists every place looked
         at and how to obtain it.
+    ValueError
+        If the ``opinion_lexicon.zip`` found lacks one of the word files.
 
     See Also
     --------
@@ -595,7 +650,7 @@ def load_opinion_lexicon(data_home=None):
     (2006, 4783)
     """
     roots = _search_roots(data_home)
-    location = _locate(roots, _LEXICON_LAYOUTS, _LEXICON_FILES)
+    location, ignored = _locate(roots, _LEXICON_LAYOUTS, _LEXICON_FILES)
     if location is None:
         raise FileNotFoundError(
             _not_found_message(
@@ -604,15 +659,27 @@ def load_opinion_lexicon(data_home=None):
                 _LEXICON_LAYOUTS,
                 _LEXICON_FILES,
                 _how_to_get("lexicon", roots[0][0]),
+                ignored,
             )
         )
+    _warn_ignored(ignored)
     if location.endswith(".zip"):
         with _open_zip(location) as archive:
+            wanted = [f"opinion_lexicon/{name}" for name in _LEXICON_FILES]
+            present = set(archive.namelist())
+            missing = [name for name in wanted if name not in present]
+            if missing:
+                raise ValueError(
+                    f"{location} holds no {' and no '.join(missing)}: the copy "
+                    f"there looks incomplete (NLTK's opinion_lexicon.zip holds "
+                    f"{' and '.join(wanted)}).  Replace it, or remove it to use "
+                    f"a copy elsewhere."
+                )
             positive, negative = (
                 read_lexicon_file(
-                    _decode(archive.read(f"opinion_lexicon/{name}")).splitlines()
+                    _decode(_read_member(archive, location, name)).splitlines()
                 )
-                for name in _LEXICON_FILES
+                for name in wanted
             )
     else:
         positive, negative = (
@@ -658,21 +725,21 @@ def _find_movie_reviews(data_home, dataset, subset, download_if_missing):
         layouts = _IMDB_LAYOUTS
     required = [folder for folder, _ in groups]
 
-    location = _locate(roots, layouts, required)
-    if location is None:
-        if download_if_missing and dataset == "polarity":
-            location = _download_movie_reviews(roots[0][0])
-        else:
-            raise FileNotFoundError(
-                _not_found_message(
-                    _DATASET_TITLES[dataset],
-                    roots,
-                    layouts,
-                    required,
-                    _how_to_get(dataset, roots[0][0]),
-                )
+    location, ignored = _locate(roots, layouts, required)
+    if location is None and not (download_if_missing and dataset == "polarity"):
+        raise FileNotFoundError(
+            _not_found_message(
+                _DATASET_TITLES[dataset],
+                roots,
+                layouts,
+                required,
+                _how_to_get(dataset, roots[0][0]),
+                ignored,
             )
-
+        )
+    _warn_ignored(ignored)
+    if location is None:
+        location = _download_movie_reviews(roots[0][0])
     return location, groups
 
 
@@ -696,28 +763,66 @@ def _search_roots(data_home):
 
 
 def _locate(roots, layouts, required):
-    """The first layout present under the roots, as a path, or None.
+    """The first layout present under the roots, and the zip files passed over.
 
-    A ``.zip`` layout is present if the file exists; a folder layout if it
-    holds every entry of ``required`` (relative paths).
+    Returns ``(location, ignored)``: the path found or None, and the paths of
+    the ``.zip`` layouts that exist but cannot be opened as zip archives
+    (an HTML error page, a truncated download, ...): they are passed over, so
+    they neither hide a good copy further on nor block a download.  A
+    ``.zip`` layout is present if it is a readable zip archive; a folder
+    layout if it holds every entry of ``required`` (relative paths).
     """
+    ignored = []
     for root, _ in roots:
         for layout in layouts:
             path = os.path.normpath(os.path.join(root, layout))
             if layout.endswith(".zip"):
                 if os.path.isfile(path):
-                    return path
+                    if zipfile.is_zipfile(path):
+                        return path, ignored
+                    ignored.append(path)
             elif all(os.path.exists(os.path.join(path, r)) for r in required):
-                return path
-    return None
+                return path, ignored
+    return None, ignored
 
 
-def _not_found_message(title, roots, layouts, required, how_to):
+def _ignored_lines(ignored):
+    return [
+        f"  {path}: not a readable zip archive (corrupt, truncated or not a zip "
+        f"file at all); remove or replace it."
+        for path in ignored
+    ]
+
+
+def _warn_ignored(ignored):
+    """Warn that the unreadable zip files ``ignored`` were passed over."""
+    if ignored:
+        _warn(
+            "\n".join(
+                ["Ignored while looking for the data:", *_ignored_lines(ignored)]
+            )
+        )
+
+
+def _warn(message):
+    """A UserWarning, attributed to the first caller outside this module."""
+    frame, level = sys._getframe(0), 1
+    while frame is not None and frame.f_globals.get("__name__") == __name__:
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, UserWarning, stacklevel=level)
+
+
+def _not_found_message(title, roots, layouts, required, how_to, ignored=()):
     """Error message listing every root and layout tried, and how to get the data."""
     entries = "{" + ",".join(required) + "}"
     lines = [f"{title} not found.  Looked in:"]
     for root, origin in roots:
-        lines.append(f"  {root}  ({origin}):")
+        note = (
+            "  -- a file, not a folder"
+            if os.path.exists(root) and not os.path.isdir(root)
+            else ""
+        )
+        lines.append(f"  {root}  ({origin}){note}:")
         for layout in layouts:
             path = os.path.normpath(os.path.join(root, layout))
             lines.append(
@@ -725,6 +830,8 @@ def _not_found_message(title, roots, layouts, required, how_to):
                 if layout.endswith(".zip")
                 else f"    {os.path.join(path, entries)}"
             )
+    if ignored:
+        lines += ["Ignored:", *_ignored_lines(ignored)]
     env = os.environ.get(DATA_HOME_ENV)
     lines += [
         "To get it:",
@@ -763,9 +870,28 @@ def _how_to_get(dataset, data_home):
 
 # -- reading ---------------------------------------------------------------------
 
+# Byte-order marks that name an encoding; UTF-32's come first, as UTF-32-LE's
+# starts with UTF-16-LE's.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
 
 def _decode(raw):
-    """Text of a file's bytes: UTF-8 (a leading BOM dropped), else Latin-1."""
+    """Text of a file's bytes.
+
+    UTF-16 or UTF-32 if the bytes start with that encoding's byte-order mark
+    (and decode), else UTF-8 (a leading BOM dropped), else Latin-1.
+    """
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw.decode(encoding)
+            except UnicodeDecodeError:
+                continue
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -785,14 +911,106 @@ def _open_zip(path):
         raise zipfile.BadZipFile(f"{path} is not a valid zip archive: {exc}") from exc
 
 
+def _read_member(archive, location, name):
+    """The bytes of member ``name`` of the open zip ``archive`` (at ``location``).
+
+    A member declaring more than ``_MAX_MEMBER_SIZE`` bytes is refused before
+    anything is inflated, and no more than that is ever inflated, whatever
+    its header says.  A corrupted member raises :class:`zipfile.BadZipFile`
+    naming the archive and the member.
+    """
+    info = archive.getinfo(name)
+    if info.file_size > _MAX_MEMBER_SIZE:
+        raise ValueError(
+            f"Refused to read {name} from {location}: it would inflate to "
+            f"{info.file_size} bytes, more than the {_MAX_MEMBER_SIZE} allowed "
+            f"for one file of a corpus.  The archive is not a copy of the "
+            f"corpus; replace it."
+        )
+    try:
+        with archive.open(info) as member:
+            raw = member.read(_MAX_MEMBER_SIZE + 1)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise zipfile.BadZipFile(
+            f"Cannot read {name} from {location}: the member is corrupted "
+            f"({type(exc).__name__}: {exc}).  Replace the archive."
+        ) from exc
+    if len(raw) > _MAX_MEMBER_SIZE:
+        raise ValueError(
+            f"Refused to read {name} from {location}: it inflates to more than "
+            f"the {_MAX_MEMBER_SIZE} bytes allowed for one file of a corpus "
+            f"(its header claims {info.file_size}).  The archive is not a copy "
+            f"of the corpus; replace it."
+        )
+    return raw
+
+
+def _inside(path, root):
+    """Whether the resolved ``path`` lies inside the resolved folder ``root``."""
+    return os.path.commonpath([path, root]) == root
+
+
+def _list_folder(folder, root, skipped):
+    """``[(name, path to read), ...]`` of the reviews in ``folder``, by name.
+
+    Only regular files inside the resolved corpus folder ``root`` are
+    listed; a ``*.txt`` link is listed by its resolved target if that is a
+    regular file inside ``root``, and otherwise appended to ``skipped`` as
+    ``(path, reason)``.
+    """
+    folder_inside = _inside(os.path.realpath(folder), root)
+    found = []
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if not _is_document(entry.name):
+                continue
+            if entry.is_symlink():
+                real = os.path.realpath(entry.path)
+                try:
+                    regular = stat.S_ISREG(os.stat(real).st_mode)
+                except OSError as exc:
+                    skipped.append((entry.path, f"a broken or looping link ({exc})"))
+                    continue
+                if not _inside(real, root):
+                    skipped.append((entry.path, f"a link to {real}, outside {root}"))
+                elif not regular:
+                    skipped.append((entry.path, f"a link to {real}, not a file"))
+                else:
+                    found.append((entry.name, real))
+            elif entry.is_file(follow_symlinks=False):
+                if folder_inside:
+                    found.append((entry.name, entry.path))
+                else:
+                    skipped.append((entry.path, f"outside {root}"))
+    return sorted(found)
+
+
+def _warn_skipped(location, skipped):
+    if skipped:
+        shown = [f"  {path}: {reason}" for path, reason in skipped[:10]]
+        if len(skipped) > 10:
+            shown.append(f"  ... and {len(skipped) - 10} more")
+        _warn(
+            "\n".join(
+                [
+                    f"Skipped {len(skipped)} file(s) of {location} that are not "
+                    f"regular files inside the corpus folder:",
+                    *shown,
+                ]
+            )
+        )
+
+
 def _list_documents(location, groups, zip_prefix):
     """Where the documents of ``[(folder, label), ...]`` at ``location`` are.
 
     ``location`` is a folder, or a zip archive whose members are under
     ``zip_prefix``.  Within a group, files are sorted by name.  Nothing is
     read.  Returns ``(members, target, filenames)``: what :func:`_iter_texts`
-    reads (zip member names, or file paths), the labels, and the files' paths
-    as shown to users.
+    reads (zip member names, or file paths: a link's resolved target), the
+    labels, and the files' paths as shown to users.  In a folder, files that
+    are not regular files inside it are skipped with a warning (see
+    :func:`_list_folder`).
     """
     if location.endswith(".zip"):
         with _open_zip(location) as archive:
@@ -804,15 +1022,14 @@ def _list_documents(location, groups, zip_prefix):
         ]
         paths = [[f"{location}/{name}" for name in group] for group in members]
     else:
-        paths = []
+        root = os.path.realpath(location)
+        paths, members, skipped = [], [], []
         for folder, _ in groups:
             folder = os.path.join(location, folder)
-            with os.scandir(folder) as entries:
-                names = sorted(
-                    e.name for e in entries if e.is_file() and _is_document(e.name)
-                )
-            paths.append([os.path.join(folder, name) for name in names])
-        members = paths
+            found = _list_folder(folder, root, skipped)
+            paths.append([os.path.join(folder, name) for name, _ in found])
+            members.append([read for _, read in found])
+        _warn_skipped(location, skipped)
 
     for (folder, _), group in zip(groups, paths, strict=True):
         if not group:
@@ -825,6 +1042,24 @@ def _list_documents(location, groups, zip_prefix):
     return [m for group in members for m in group], target, filenames
 
 
+# Opening flags for a review file: never follow a final link (the listing
+# resolved links already) and never block (on a FIFO put in place meanwhile).
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+
+
+def _read_regular_file(path):
+    """The bytes of ``path``, which must (still) be a regular file."""
+    with open(os.open(path, _OPEN_FLAGS), "rb") as f:
+        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+            raise OSError(f"{path} is no longer a regular file; not read.")
+        return f.read()
+
+
 def _iter_texts(location, members):
     """The decoded texts of ``members`` (see :func:`_list_documents`), lazily.
 
@@ -834,10 +1069,10 @@ def _iter_texts(location, members):
     if location.endswith(".zip"):
         with _open_zip(location) as archive:
             for name in members:
-                yield _decode(archive.read(name))
+                yield _decode(_read_member(archive, location, name))
     else:
         for path in members:
-            yield _decode(Path(path).read_bytes())
+            yield _decode(_read_regular_file(path))
 
 
 def _read_documents(location, groups, zip_prefix):
@@ -852,57 +1087,328 @@ def _read_documents(location, groups, zip_prefix):
 # -- download --------------------------------------------------------------------
 
 
+def _is_corpus(folder):
+    return all(os.path.isdir(os.path.join(folder, name)) for name in _TARGET_NAMES)
+
+
 def _download_movie_reviews(data_home):
     """Download, verify and install the polarity corpus; its folder's path.
 
     Works in a temporary folder inside ``data_home`` and renames the verified,
     unpacked ``movie_reviews`` folder into place, so nothing is left in
     ``data_home`` (not even ``data_home`` itself, if it was created) when any
-    step fails.
+    step fails.  Concurrent downloads into one ``data_home`` take turns (see
+    :func:`_download_lock`); whoever comes second finds the corpus installed.
     """
     target = os.path.join(data_home, "movie_reviews")
-    if os.path.lexists(target):
-        raise FileExistsError(
-            f"Cannot download the movie review corpus: {target} exists but does "
-            f"not hold pos/ and neg/ folders.  Remove or rename it and retry."
+    if os.path.exists(data_home) and not os.path.isdir(data_home):
+        raise NotADirectoryError(
+            f"Cannot download the movie review corpus into {data_home}: it is a "
+            f"file, not a folder.  Pass data_home=... a folder (it is created "
+            f"if missing)."
         )
     created = not os.path.isdir(data_home)
-    os.makedirs(data_home, exist_ok=True)
-    staging = tempfile.mkdtemp(prefix=".movie_reviews-download-", dir=data_home)
     try:
-        archive = os.path.join(staging, "movie_reviews.zip")
-        url = MOVIE_REVIEWS_URL
-        digest = _fetch(url, archive)
-        if digest != MOVIE_REVIEWS_SHA256:
-            raise OSError(
-                f"Checksum mismatch for {url}: expected SHA-256 "
-                f"{MOVIE_REVIEWS_SHA256}, got {digest}.  The file may be corrupted "
-                f"or changed upstream; it was discarded."
-            )
-        with zipfile.ZipFile(archive) as zf:
-            zf.extractall(staging)
-        os.replace(os.path.join(staging, "movie_reviews"), target)
+        with _download_lock(data_home) as locked:
+            if _is_corpus(target):  # installed meanwhile by another process
+                return target
+            if os.path.lexists(target):
+                raise FileExistsError(
+                    f"Cannot download the movie review corpus: {target} exists "
+                    f"but does not hold pos/ and neg/ folders.  Remove or rename "
+                    f"it and retry."
+                )
+            _remove_stale_staging(data_home, locked)
+            staging = tempfile.mkdtemp(prefix=_STAGING_PREFIX, dir=data_home)
+            try:
+                archive = os.path.join(staging, "movie_reviews.zip")
+                url = MOVIE_REVIEWS_URL
+                digest, size = _fetch(url, archive, MOVIE_REVIEWS_SIZE)
+                if digest != MOVIE_REVIEWS_SHA256:
+                    raise OSError(
+                        f"Checksum mismatch for {url}: expected SHA-256 "
+                        f"{MOVIE_REVIEWS_SHA256}, got {digest} ({size} bytes "
+                        f"received, {MOVIE_REVIEWS_SIZE} expected).  The file may "
+                        f"be corrupted or changed upstream; it was discarded."
+                    )
+                with zipfile.ZipFile(archive) as zf:
+                    zf.extractall(staging)
+                _install(os.path.join(staging, "movie_reviews"), target)
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
         if created and not os.path.exists(target):
             with suppress(OSError):
                 os.rmdir(data_home)
     return target
 
 
-def _fetch(url, path):
-    """Download ``url`` to ``path``; the SHA-256 hex digest of the content."""
+def _install(unpacked, target):
+    """Rename ``unpacked`` to ``target``; a corpus already there is a success."""
+    try:
+        os.replace(unpacked, target)
+    except OSError:
+        if not _is_corpus(target):  # not installed by a concurrent download
+            raise
+
+
+def _make_data_home(data_home):
+    try:
+        os.makedirs(data_home, exist_ok=True)
+    except OSError as exc:  # same errno, so the same OSError subclass
+        raise OSError(
+            exc.errno,
+            f"Cannot create the data home {data_home} to download into: "
+            f"{exc.strerror}",
+        ) from exc
+
+
+@contextmanager
+def _download_lock(data_home):
+    """Hold the download lock of ``data_home`` (created if missing).
+
+    An exclusive ``fcntl.flock`` on ``<data_home>/.movie_reviews-download.lock``,
+    removed on release.  Yields whether the lock is held: False where file
+    locks are not available (no ``fcntl``, or a file system without locks),
+    and the download then runs unlocked.  Gives up with :class:`TimeoutError`
+    after twice the download deadline.
+    """
+    _make_data_home(data_home)
+    if fcntl is None:
+        yield False
+        return
+    path = os.path.join(data_home, _LOCK_NAME)
+    give_up = time.monotonic() + 2 * _DOWNLOAD_DEADLINE
+    while True:
+        _make_data_home(data_home)  # a failed download may have removed it
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except FileNotFoundError:
+            if time.monotonic() > give_up:
+                raise
+            continue
+        try:
+            locked = _wait_for_lock(fd, give_up, data_home)
+            # The previous holder removes the file on release: only a lock on
+            # the file now at ``path`` counts.
+            current = locked and _is_same_file(fd, path)
+        except BaseException:
+            os.close(fd)
+            raise
+        if current or not locked:
+            break
+        os.close(fd)
+    try:
+        yield locked
+    finally:
+        with suppress(OSError):
+            os.unlink(path)
+        os.close(fd)
+
+
+def _wait_for_lock(fd, give_up, data_home):
+    """Lock ``fd`` exclusively, polling until ``give_up``; False if no locks."""
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() > give_up:
+                raise TimeoutError(
+                    f"Another process has been downloading the movie review "
+                    f"corpus into {data_home} for too long (it holds "
+                    f"{os.path.join(data_home, _LOCK_NAME)}); gave up waiting."
+                ) from None
+            time.sleep(_LOCK_POLL)
+        except OSError:  # a file system without locks
+            return False
+
+
+def _is_same_file(fd, path):
+    try:
+        return os.path.samestat(os.fstat(fd), os.stat(path))
+    except FileNotFoundError:
+        return False
+
+
+def _remove_stale_staging(data_home, locked):
+    """Remove the temporary folders of downloads that died in ``data_home``.
+
+    With the lock held no other download is running there, so every
+    ``.movie_reviews-download-*`` folder is stale; without it, only those
+    older than twice the download deadline are (a live download never is).
+    """
+    cutoff = time.time() - 2 * _DOWNLOAD_DEADLINE
+    with os.scandir(data_home) as entries:
+        stale = [
+            entry.path
+            for entry in entries
+            if entry.name.startswith(_STAGING_PREFIX)
+            and entry.is_dir(follow_symlinks=False)
+            and (locked or entry.stat(follow_symlinks=False).st_mtime < cutoff)
+        ]
+    for path in stale:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+class _Deadline:
+    """Shuts the sockets of a download down when its deadline passes.
+
+    A blocked read then returns at once, whatever the server does (a server
+    trickling one byte a second never trips the per-read timeout).  Used as
+    a context manager around the download; :meth:`opener` gives a URL opener
+    whose connections it watches.  It keeps its own duplicates of the
+    sockets, closed on exit, so it can never shut down an unrelated one.
+    """
+
+    def __init__(self, seconds):
+        self.seconds = seconds
+        self.expired = False
+        self._sockets = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self):
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self._timer.cancel()
+        with self._lock:
+            for sock in self._sockets:
+                sock.close()
+            self._sockets = []
+
+    def _expire(self):
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                with suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+
+    def watch(self, sock):
+        with self._lock:
+            watched = sock.dup()
+            self._sockets.append(watched)
+            if self.expired:
+                with suppress(OSError):
+                    watched.shutdown(socket.SHUT_RDWR)
+
+    def opener(self):
+        """A :class:`urllib.request.OpenerDirector` watched by this deadline."""
+        deadline = self
+
+        def watched(connection_class):
+            class Watched(connection_class):
+                def __init__(self, *args, **kwargs):
+                    super().__init__(*args, **kwargs)
+                    create = self._create_connection
+
+                    def create_watched(*args, **kwargs):
+                        sock = create(*args, **kwargs)
+                        deadline.watch(sock)
+                        return sock
+
+                    self._create_connection = create_watched
+
+            return Watched
+
+        class HTTPHandler(urllib.request.HTTPHandler):
+            def do_open(self, http_class, req, **kwargs):
+                return super().do_open(watched(http_class), req, **kwargs)
+
+        handlers = [HTTPHandler]
+        if hasattr(urllib.request, "HTTPSHandler"):
+
+            class HTTPSHandler(urllib.request.HTTPSHandler):
+                def do_open(self, http_class, req, **kwargs):
+                    return super().do_open(watched(http_class), req, **kwargs)
+
+            handlers.append(HTTPSHandler)
+        return urllib.request.build_opener(*handlers)
+
+
+class _DownloadRefused(OSError):
+    """More bytes than expected were announced or sent."""
+
+
+def _deadline_error(what, deadline, received):
+    return TimeoutError(
+        f"Could not download {what}: the download did not finish within "
+        f"{deadline.seconds} s ({received} bytes received).  Nothing was kept; "
+        f"retry, or get the data by hand."
+    )
+
+
+def _content_length(response):
+    """The announced body size of ``response``, or None."""
+    try:
+        length = int(response.headers.get("Content-Length", ""))
+    except ValueError:
+        return None
+    return length if length >= 0 else None
+
+
+def _fetch(url, path, expected_size):
+    """Download ``url`` to ``path``; ``(SHA-256 hex digest, size)`` of the content.
+
+    Fails (:class:`OSError`) when the server announces or sends more than
+    ``expected_size`` plus ``_DOWNLOAD_SIZE_MARGIN`` bytes, when the
+    transfer takes longer than ``_DOWNLOAD_DEADLINE`` seconds or stalls for
+    ``_DOWNLOAD_TIMEOUT``, and when the body stops short of its announced
+    size or the connection breaks mid-way (said to be interrupted).
+    """
+    cap = expected_size + _DOWNLOAD_SIZE_MARGIN
     sha256 = hashlib.sha256()
+    received, announced, started = 0, None, False
+    deadline = _Deadline(_DOWNLOAD_DEADLINE)
+    what = f"the movie review corpus from {url}"
+    too_large = (
+        f"more than the {expected_size} expected (plus a margin of "
+        f"{_DOWNLOAD_SIZE_MARGIN}).  Nothing was kept."
+    )
     try:
         with (
-            urllib.request.urlopen(url, timeout=_DOWNLOAD_TIMEOUT) as response,
+            deadline,
+            deadline.opener().open(url, timeout=_DOWNLOAD_TIMEOUT) as response,
             open(path, "wb") as f,
         ):
-            for chunk in iter(lambda: response.read(_CHUNK_SIZE), b""):
+            started = True
+            announced = _content_length(response)
+            if announced is not None and announced > cap:
+                raise _DownloadRefused(
+                    f"Refused to download {what}: the server announces "
+                    f"{announced} bytes, {too_large}"
+                )
+            while chunk := response.read1(_CHUNK_SIZE):
+                received += len(chunk)
+                if received > cap:
+                    raise _DownloadRefused(
+                        f"Stopped downloading {what} after {received} bytes: "
+                        f"{too_large}"
+                    )
                 sha256.update(chunk)
                 f.write(chunk)
+    except _DownloadRefused:
+        raise
     except (OSError, http.client.HTTPException) as exc:
+        if deadline.expired:
+            raise _deadline_error(what, deadline, received) from exc
+        if started:
+            of = f" of {announced}" if announced is not None else ""
+            raise OSError(
+                f"Could not download {what}: the download was interrupted after "
+                f"{received}{of} bytes ({type(exc).__name__}: {exc}).  Nothing "
+                f"was kept; retry."
+            ) from exc
+        raise OSError(f"Could not download {what}: {exc}") from exc
+    if deadline.expired and received != announced:  # cut off by the deadline
+        raise _deadline_error(what, deadline, received)
+    if announced is not None and received < announced:
         raise OSError(
-            f"Could not download the movie review corpus from {url}: {exc}"
-        ) from exc
-    return sha256.hexdigest()
+            f"Could not download {what}: the download was incomplete, the "
+            f"connection closed after {received} of the {announced} bytes "
+            f"announced.  Nothing was kept; retry."
+        )
+    return sha256.hexdigest(), received

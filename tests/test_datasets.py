@@ -1,12 +1,19 @@
 """Tests of sklearn_sigmoid.datasets (loaders, data-home search, download)."""
 
+import codecs
 import hashlib
 import http.server
+import io
 import os
 import re
 import shutil
 import socket
+import struct
+import subprocess
+import sys
 import threading
+import time
+import warnings
 import zipfile
 from collections import Counter
 from pathlib import Path
@@ -504,6 +511,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if content is None:
             self.send_error(404)
             return
+        if callable(content):  # a misbehaving server: the callable answers
+            try:
+                content(self)
+            except OSError:  # the client hung up
+                pass
+            return
         self.send_response(200)
         self.send_header("Content-Type", "application/zip")
         self.send_header("Content-Length", str(len(content)))
@@ -518,8 +531,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 def server(monkeypatch):
     """A local HTTP server.
 
-    ``serve(path, content)`` publishes bytes and returns their URL, ``url(path)``
-    is the URL of any path (404 unless served), ``requests`` lists paths asked for.
+    ``serve(path, content)`` publishes bytes (or a callable answering the
+    request handler it is given) and returns their URL, ``url(path)`` is the
+    URL of any path (404 unless served), ``requests`` lists paths asked for.
     """
     monkeypatch.setenv("no_proxy", "*")
     monkeypatch.setenv("NO_PROXY", "*")
@@ -951,3 +965,557 @@ def test_real_polarity_stream_from_zip(tmp_path):
     assert [len(texts) for texts, _ in chunks] == [500] * 4
     labels = np.concatenate([labels for _, labels in chunks])
     np.testing.assert_array_equal(labels, np.repeat([0, 1], 1000))
+
+
+# -- hostile input: concurrent downloads, caps, deadline, links, bad zips ------------
+
+
+def tiny_download(tmp_path, monkeypatch):
+    """The tiny corpus's zip bytes, made the expected download (URL not set)."""
+    content = tiny_movie_reviews_zip(tmp_path / "tiny.zip").read_bytes()
+    monkeypatch.setattr(
+        datasets, "MOVIE_REVIEWS_SHA256", hashlib.sha256(content).hexdigest()
+    )
+    monkeypatch.setattr(datasets, "MOVIE_REVIEWS_SIZE", len(content))
+    return content
+
+
+def send_zip_headers(handler, length):
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/zip")
+    if length is not None:
+        handler.send_header("Content-Length", str(length))
+    handler.end_headers()
+
+
+def call_with_time_limit(seconds, function, *args, **kwargs):
+    """``function(*args, **kwargs)`` in a daemon thread; fails if it runs too long."""
+    outcome = {}
+
+    def target():
+        try:
+            outcome["result"] = function(*args, **kwargs)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), f"still running after {seconds} s"
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]
+
+
+_CONCURRENT_LOADER = """
+import os, sys, time
+from sklearn_sigmoid import datasets
+url, sha, size, home, me, other = sys.argv[1:]
+datasets.MOVIE_REVIEWS_URL, datasets.MOVIE_REVIEWS_SHA256 = url, sha
+datasets.MOVIE_REVIEWS_SIZE = int(size)
+open(me, "w").close()  # start together: both are ready before either loads
+while not os.path.exists(other):
+    time.sleep(0.005)
+print(len(datasets.load_movie_reviews(home, download_if_missing=True).data))
+"""
+
+
+def test_concurrent_downloads_in_two_processes(tmp_path, server, monkeypatch):
+    content = tiny_download(tmp_path, monkeypatch)
+
+    def slow(handler):  # both processes are past their checks when it answers
+        time.sleep(0.5)
+        send_zip_headers(handler, len(content))
+        handler.wfile.write(content)
+
+    url = server.serve("/movie_reviews.zip", slow)
+    data_home = tmp_path / "cache"
+    env = {k: v for k, v in os.environ.items() if k != DATA_HOME_ENV}
+    env.update(no_proxy="*", NO_PROXY="*")
+    flags = [tmp_path / "ready-0", tmp_path / "ready-1"]
+    processes = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                _CONCURRENT_LOADER,
+                url,
+                datasets.MOVIE_REVIEWS_SHA256,
+                str(len(content)),
+                str(data_home),
+                str(flags[i]),
+                str(flags[1 - i]),
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(2)
+    ]
+    try:
+        outputs = [p.communicate(timeout=120) for p in processes]
+    finally:
+        for p in processes:
+            p.kill()
+    for p, (out, err) in zip(processes, outputs, strict=True):
+        assert p.returncode == 0, err
+        assert out.split() == ["5"]
+    # One download: the second process waited for the lock and found the corpus.
+    assert server.requests == ["/movie_reviews.zip"]
+    assert sorted(os.listdir(data_home)) == ["movie_reviews"]  # no lock, no staging
+
+
+def test_concurrent_downloads_without_file_locks(tmp_path, server, monkeypatch):
+    """Where no lock is available, the second install finds the corpus: success."""
+    content = tiny_download(tmp_path, monkeypatch)
+    monkeypatch.setattr(datasets, "fcntl", None)
+    both_downloading = threading.Barrier(2, timeout=10)
+
+    def answer_when_both_asked(handler):
+        both_downloading.wait()
+        send_zip_headers(handler, len(content))
+        handler.wfile.write(content)
+
+    monkeypatch.setattr(
+        datasets,
+        "MOVIE_REVIEWS_URL",
+        server.serve("/movie_reviews.zip", answer_when_both_asked),
+    )
+    data_home = tmp_path / "cache"
+    results = [None, None]
+
+    def load(i):
+        results[i] = load_movie_reviews(data_home, download_if_missing=True).data
+
+    threads = [threading.Thread(target=load, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert results == [SORTED_TEXTS, SORTED_TEXTS]
+    assert server.requests == ["/movie_reviews.zip"] * 2
+    assert sorted(os.listdir(data_home)) == ["movie_reviews"]
+
+
+def patch_declared_size(path, member, size):
+    """Make the zip at ``path`` declare ``size`` uncompressed bytes for ``member``."""
+    raw = bytearray(path.read_bytes())
+    name = member.encode()
+    # (signature, offset of the size field, offset of the name): central
+    # directory entry, then local header.
+    headers = ((b"PK\x01\x02", 24, 46), (b"PK\x03\x04", 22, 30))
+    for signature, offset, name_at in headers:
+        start = raw.find(signature)
+        while start != -1:
+            if raw[start + name_at : start + name_at + len(name)] == name:
+                raw[start + offset : start + offset + 4] = size.to_bytes(4, "little")
+                break
+            start = raw.find(signature, start + 1)
+        else:
+            raise AssertionError(f"{member} not found")
+    path.write_bytes(bytes(raw))
+
+
+def test_zip_member_declaring_2_gib_is_refused_before_inflating(tmp_path, monkeypatch):
+    root = tmp_path / "data"
+    archive = tiny_movie_reviews_zip(root / "movie_reviews.zip")
+    patch_declared_size(archive, "movie_reviews/pos/cv001_e.txt", 2**31)
+    assert archive.stat().st_size < 2000
+    opened = []
+    real_open = zipfile.ZipFile.open
+    monkeypatch.setattr(
+        zipfile.ZipFile,
+        "open",
+        lambda self, name, *a, **k: opened.append(getattr(name, "filename", name))
+        or real_open(self, name, *a, **k),
+    )
+    match = r"Refused to read movie_reviews/pos/cv001_e\.txt from .*movie_reviews\.zip"
+    with pytest.raises(ValueError, match=match + r": it would inflate to 2147483648"):
+        load_movie_reviews(root)
+    assert "movie_reviews/pos/cv001_e.txt" not in opened
+    with pytest.raises(ValueError, match=match):
+        stream(root, shuffle=False)
+
+
+def test_zip_member_over_the_cap_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(datasets, "_MAX_MEMBER_SIZE", 1000)
+    root = tmp_path / "data"
+    write_zip(
+        root / "movie_reviews.zip",
+        "movie_reviews/",
+        {"neg/a.txt": "x" * 1001, "pos/b.txt": "fine"},
+    )
+    with pytest.raises(ValueError, match="neg/a.txt .* 1001 bytes, more than the 1000"):
+        load_movie_reviews(root)
+    write_zip(
+        tmp_path / "lex" / "opinion_lexicon.zip",
+        "opinion_lexicon/",
+        {"positive-words.txt": "good\n" * 300, "negative-words.txt": "bad\n"},
+    )
+    with pytest.raises(ValueError, match="positive-words.txt .* 1500 bytes"):
+        load_opinion_lexicon(tmp_path / "lex")
+
+
+def test_zip_member_read_stops_at_the_cap_whatever_the_header(tmp_path, monkeypatch):
+    """A member inflating past its (lying) header never costs more than the cap."""
+    monkeypatch.setattr(datasets, "_MAX_MEMBER_SIZE", 1000)
+    root = tmp_path / "data"
+    tiny_movie_reviews_zip(root / "movie_reviews.zip")
+    asked = []
+
+    class Endless(io.RawIOBase):  # what a lying header or broken inflater gives
+        def readinto(self, buffer):
+            buffer[:] = b"x" * len(buffer)
+            return len(buffer)
+
+        def read(self, size=-1):
+            asked.append(size)
+            assert size >= 0, "unbounded read"
+            return super().read(size)
+
+    monkeypatch.setattr(zipfile.ZipFile, "open", lambda *a, **k: Endless())
+    with pytest.raises(ValueError, match="inflates to more than the 1000 bytes"):
+        load_movie_reviews(root)
+    assert asked == [1001]
+
+
+def test_zip_member_with_a_lying_small_header_is_corrupt(tmp_path, monkeypatch):
+    root = tmp_path / "data"
+    archive = tiny_movie_reviews_zip(root / "movie_reviews.zip")
+    patch_declared_size(archive, "movie_reviews/neg/cv001_b.txt", 3)
+    with pytest.raises(
+        zipfile.BadZipFile,
+        match=rf"Cannot read movie_reviews/neg/cv001_b\.txt from "
+        rf"{re.escape(str(archive))}: the member is corrupted",
+    ):
+        load_movie_reviews(root)
+
+
+@pytest.mark.parametrize("announce", [True, False], ids=["announced", "endless"])
+def test_download_size_is_capped(tmp_path, server, monkeypatch, announce):
+    monkeypatch.setattr(datasets, "MOVIE_REVIEWS_SIZE", 100_000)
+    monkeypatch.setattr(datasets, "_DOWNLOAD_SIZE_MARGIN", 1000)
+    sent = []
+
+    def huge(handler):  # 20 MB: without a cap the test ends, failing
+        send_zip_headers(handler, 20 << 20 if announce else None)
+        for _ in range(320):
+            handler.wfile.write(b"\0" * (1 << 16))
+            sent.append(1 << 16)
+
+    monkeypatch.setattr(datasets, "MOVIE_REVIEWS_URL", server.serve("/mr.zip", huge))
+    data_home = tmp_path / "cache"
+    if announce:
+        match = "server announces 20971520 bytes, more than the 100000 expected"
+    else:
+        match = r"Stopped downloading .* after \d+ bytes: more than the 100000 expected"
+    with pytest.raises(OSError, match=match) as info:
+        call_with_time_limit(
+            30, load_movie_reviews, data_home, download_if_missing=True
+        )
+    if not announce:
+        received = int(re.search(r"after (\d+) bytes", str(info.value)).group(1))
+        assert 101_000 < received <= 101_000 + datasets._CHUNK_SIZE
+    assert not data_home.exists()
+
+
+@pytest.mark.parametrize("phase", ["body", "headers"])
+def test_download_deadline(tmp_path, server, monkeypatch, phase):
+    """A server trickling bytes (never idle for a per-read timeout) is cut off."""
+    monkeypatch.setattr(datasets, "_DOWNLOAD_DEADLINE", 0.5)
+    monkeypatch.setattr(datasets, "_DOWNLOAD_TIMEOUT", 5)
+
+    def trickle(handler):  # one byte every 20 ms, for 20 s at most
+        if phase == "body":
+            send_zip_headers(handler, 1000)
+            handler.wfile.flush()
+            data = b"\0" * 1000
+        else:
+            data = b"HTTP/1.0 200 OK\r\n" + b"X-Slow: y\r\n" * 100
+        for i in range(1000):
+            handler.wfile.write(data[i : i + 1])
+            handler.wfile.flush()
+            time.sleep(0.02)
+
+    url = server.serve("/mr.zip", trickle)
+    monkeypatch.setattr(datasets, "MOVIE_REVIEWS_URL", url)
+    data_home = tmp_path / "cache"
+    start = time.monotonic()
+    with pytest.raises(
+        TimeoutError,
+        match=rf"from {re.escape(url)}: the download did not finish within 0\.5 s",
+    ):
+        call_with_time_limit(
+            10, load_movie_reviews, data_home, download_if_missing=True
+        )
+    assert time.monotonic() - start < 3
+    assert not data_home.exists()
+
+
+@pytest.mark.parametrize("cut", ["close", "reset"])
+def test_download_cut_midway_says_interrupted(tmp_path, server, monkeypatch, cut):
+    content = tiny_download(tmp_path, monkeypatch)
+
+    def cut_short(handler):
+        send_zip_headers(handler, len(content))
+        handler.wfile.write(content[: len(content) // 2])
+        handler.wfile.flush()
+        if cut == "reset":  # an RST instead of a FIN
+            handler.connection.setsockopt(
+                socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+            )
+        handler.connection.close()
+
+    url = server.serve("/mr.zip", cut_short)
+    monkeypatch.setattr(datasets, "MOVIE_REVIEWS_URL", url)
+    data_home = tmp_path / "cache"
+    with pytest.raises(OSError) as info:
+        load_movie_reviews(data_home, download_if_missing=True)
+    message = str(info.value)
+    assert "Checksum" not in message and "upstream" not in message
+    half = len(content) // 2
+    if cut == "close":
+        assert f"incomplete, the connection closed after {half} of the " in message
+    else:
+        assert re.search(rf"interrupted after \d+ of {len(content)} bytes", message)
+    assert not data_home.exists()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symlinks and FIFOs")
+def test_symlinks_are_read_only_inside_the_corpus(tmp_path):
+    root = tmp_path / "data"
+    folder = write_class_folders(root / "movie_reviews")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET")
+    pos = folder / "pos"
+    (pos / "x.txt").symlink_to(secret)  # like pos/x.txt -> /etc/passwd
+    (pos / "loop.txt").symlink_to(pos / "loop.txt")
+    (pos / "broken.txt").symlink_to(tmp_path / "nowhere.txt")
+    os.mkfifo(pos / "fifo")
+    (pos / "pipe.txt").symlink_to("fifo")
+    (pos / "zz_inside.txt").symlink_to(Path("..", "neg", "cv000_a.txt"))
+
+    with pytest.warns(UserWarning, match="Skipped 4 file") as record:
+        bunch = call_with_time_limit(10, load_movie_reviews, root)
+    assert bunch.data == SORTED_TEXTS + ["dull and boring .\n"]
+    assert bunch.filenames[-1] == str(pos / "zz_inside.txt")
+    message = str(record[0].message)
+    for name in ("x.txt", "loop.txt", "broken.txt", "pipe.txt"):
+        assert str(pos / name) in message
+    assert f"a link to {secret.resolve()}, outside" in message
+    assert "broken or looping link" in message
+    assert record[0].filename == __file__  # points at the caller
+    with pytest.warns(UserWarning, match="Skipped 4 file"):
+        texts = [t for chunk, _ in stream(root, shuffle=False) for t in chunk]
+    assert "SECRET" not in texts and len(texts) == 6
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symlinks")
+def test_corpus_folder_behind_a_link_is_read_without_warning(tmp_path):
+    real = write_class_folders(tmp_path / "elsewhere" / "mr")
+    (real / "pos" / "zz.txt").symlink_to(real / "neg" / "cv000_a.txt")
+    root = tmp_path / "data"
+    root.mkdir()
+    (root / "movie_reviews").symlink_to(real)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        bunch = load_movie_reviews(root)
+    assert bunch.data == SORTED_TEXTS + ["dull and boring .\n"]
+
+
+@pytest.mark.parametrize("method", [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED])
+def test_corrupted_zip_member_names_archive_and_member(tmp_path, method):
+    root = tmp_path / "data"
+    archive = root / "movie_reviews.zip"
+    root.mkdir()
+    member = "movie_reviews/pos/cv001_e.txt"
+    with zipfile.ZipFile(archive, "w", compression=method) as zf:
+        for name in SORTED_NAMES:
+            zf.writestr(f"movie_reviews/{name}", "some review text " * 20)
+    raw = bytearray(archive.read_bytes())
+    with zipfile.ZipFile(archive) as zf:
+        info = zf.getinfo(member)
+    data_start = info.header_offset + 30 + len(member)
+    raw[data_start + 5 : data_start + 15] = b"\xff" * 10
+    archive.write_bytes(bytes(raw))
+
+    match = (
+        rf"Cannot read {member} from {re.escape(str(archive))}: "
+        r"the member is corrupted"
+    )
+    with pytest.raises(zipfile.BadZipFile, match=match):
+        load_movie_reviews(root)
+    with pytest.raises(zipfile.BadZipFile, match=match):
+        stream(root, shuffle=False)
+
+
+def test_non_zip_archive_does_not_hide_a_corpus_elsewhere(tmp_path, monkeypatch):
+    given = tmp_path / "given"
+    given.mkdir()
+    (given / "movie_reviews.zip").write_bytes(b"<html>404 Not Found</html>")
+    env = write_class_folders(tmp_path / "env" / "movie_reviews").parent
+    monkeypatch.setenv(DATA_HOME_ENV, str(env))
+    with pytest.warns(UserWarning, match="not a readable zip archive") as record:
+        assert load_movie_reviews(given).data == SORTED_TEXTS
+    assert str(given / "movie_reviews.zip") in str(record[0].message)
+    assert record[0].filename == __file__
+
+    monkeypatch.delenv(DATA_HOME_ENV)
+    with pytest.raises(FileNotFoundError) as info:
+        load_movie_reviews(given)
+    assert (
+        f"Ignored:\n  {given / 'movie_reviews.zip'}: not a readable zip archive"
+        in str(info.value)
+    )
+
+
+def test_non_zip_archive_does_not_block_download(tmp_path, server, monkeypatch):
+    content = tiny_download(tmp_path, monkeypatch)
+    monkeypatch.setattr(datasets, "MOVIE_REVIEWS_URL", server.serve("/mr.zip", content))
+    data_home = tmp_path / "cache"
+    data_home.mkdir()
+    (data_home / "movie_reviews.zip").write_bytes(b"truncated")
+    with pytest.warns(UserWarning, match="not a readable zip archive"):
+        bunch = load_movie_reviews(data_home, download_if_missing=True)
+    assert bunch.data == SORTED_TEXTS
+    # The folder installed now comes first: no more warning.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert load_movie_reviews(data_home).data == SORTED_TEXTS
+
+
+def test_lexicon_zip_without_word_files(tmp_path):
+    write_zip(
+        tmp_path / "opinion_lexicon.zip",
+        "opinion_lexicon/",
+        {"positive-words.txt": "good\n", "README": "x"},
+    )
+    with pytest.raises(
+        ValueError,
+        match=r"opinion_lexicon\.zip holds no opinion_lexicon/negative-words\.txt: "
+        r"the copy there looks incomplete",
+    ):
+        load_opinion_lexicon(tmp_path)
+
+
+def test_data_home_that_is_a_file(tmp_path, monkeypatch):
+    monkeypatch.setattr(datasets, "MOVIE_REVIEWS_URL", _refused_url())
+    data_home = tmp_path / "cache"
+    data_home.write_text("not a folder")
+    with pytest.raises(
+        NotADirectoryError, match=rf"into {re.escape(str(data_home))}: it is a file"
+    ):
+        load_movie_reviews(data_home, download_if_missing=True)
+    with pytest.raises(FileNotFoundError, match="-- a file, not a folder"):
+        load_movie_reviews(data_home)
+    with pytest.raises(NotADirectoryError, match="Cannot create the data home"):
+        load_movie_reviews(data_home / "sub", download_if_missing=True)
+    assert data_home.read_text() == "not a folder"
+
+
+def test_stale_download_folders_are_removed(tmp_path, server, monkeypatch):
+    content = tiny_download(tmp_path, monkeypatch)
+    monkeypatch.setattr(datasets, "MOVIE_REVIEWS_URL", server.serve("/mr.zip", content))
+    data_home = tmp_path / "cache"
+    dead = data_home / ".movie_reviews-download-k1ll3d"
+    dead.mkdir(parents=True)
+    (dead / "movie_reviews.zip").write_bytes(content[:100])
+    (data_home / ".movie_reviews-download.lock").touch()  # left by a killed process
+    load_movie_reviews(data_home, download_if_missing=True)
+    assert sorted(os.listdir(data_home)) == ["movie_reviews"]
+
+
+def test_stale_download_folders_without_file_locks(tmp_path, server, monkeypatch):
+    """Without a lock, only folders older than any live download are removed."""
+    content = tiny_download(tmp_path, monkeypatch)
+    monkeypatch.setattr(datasets, "fcntl", None)
+    monkeypatch.setattr(datasets, "MOVIE_REVIEWS_URL", server.serve("/mr.zip", content))
+    data_home = tmp_path / "cache"
+    old, live = (data_home / f".movie_reviews-download-{n}" for n in ("old", "live"))
+    old.mkdir(parents=True)
+    live.mkdir()
+    age = 2 * datasets._DOWNLOAD_DEADLINE + 60
+    os.utime(old, (time.time() - age, time.time() - age))
+    load_movie_reviews(data_home, download_if_missing=True)
+    assert sorted(os.listdir(data_home)) == [live.name, "movie_reviews"]
+
+
+_KILLED_LOADER = """
+import sys
+from sklearn_sigmoid import datasets
+datasets.MOVIE_REVIEWS_URL = sys.argv[1]
+datasets.load_movie_reviews(sys.argv[2], download_if_missing=True)
+"""
+
+
+def test_download_killed_midway_is_cleaned_up_next_time(tmp_path, server, monkeypatch):
+    content = tiny_download(tmp_path, monkeypatch)
+    started, release = threading.Event(), threading.Event()
+
+    def stall(handler):  # a part of the file, then nothing until the test ends
+        send_zip_headers(handler, len(content))
+        handler.wfile.write(content[:100])
+        handler.wfile.flush()
+        started.set()
+        release.wait(60)
+
+    stalled = server.serve("/stall.zip", stall)
+    data_home = tmp_path / "cache"
+    env = {k: v for k, v in os.environ.items() if k != DATA_HOME_ENV}
+    env.update(no_proxy="*", NO_PROXY="*")
+    process = subprocess.Popen(
+        [sys.executable, "-c", _KILLED_LOADER, stalled, str(data_home)], env=env
+    )
+    try:
+        assert started.wait(60)
+        deadline = time.monotonic() + 10
+        while not list(data_home.glob(".movie_reviews-download-*/movie_reviews.zip")):
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+    finally:
+        process.kill()
+        process.wait(30)
+        release.set()
+    # The killed download left its temporary folder (and its lock file).
+    assert list(data_home.glob(".movie_reviews-download-*/movie_reviews.zip"))
+
+    monkeypatch.setattr(datasets, "MOVIE_REVIEWS_URL", server.serve("/ok.zip", content))
+    assert load_movie_reviews(data_home, download_if_missing=True).data == SORTED_TEXTS
+    assert sorted(os.listdir(data_home)) == ["movie_reviews"]
+
+
+@pytest.mark.parametrize(
+    "encoding, bom",
+    [
+        ("utf-16-le", codecs.BOM_UTF16_LE),
+        ("utf-16-be", codecs.BOM_UTF16_BE),
+        ("utf-32-le", codecs.BOM_UTF32_LE),
+        ("utf-32-be", codecs.BOM_UTF32_BE),
+    ],
+)
+def test_utf16_and_utf32_reviews_with_bom(tmp_path, encoding, bom):
+    text = "caf\u00e9 na\u00efve \u2014 \u00bfqu\u00e9? \U0001f600\n"
+    raw = bom + text.encode(encoding)
+    root = tmp_path / "data"
+    write_class_folders(root / "movie_reviews", {"neg": {"a.txt": "x"}, "pos": {}})
+    (root / "movie_reviews" / "pos" / "b.txt").write_bytes(raw)
+    assert load_movie_reviews(root).data == ["x", text]
+    zipped = tmp_path / "zipped"
+    write_zip(
+        zipped / "movie_reviews.zip",
+        "movie_reviews/",
+        {"neg/a.txt": "x", "pos/b.txt": raw},
+    )
+    assert load_movie_reviews(zipped).data == ["x", text]
+    lexicon = tmp_path / "lexicon.txt"
+    lexicon.write_bytes(bom + "; comment\ngood\nna\u00efve\n".encode(encoding))
+    assert read_lexicon_file(lexicon) == ["good", "naïve"]
+
+
+def test_bom_without_valid_utf16_falls_back_to_latin1(tmp_path):
+    raw = codecs.BOM_UTF16_LE + b"abc"  # odd length: not UTF-16
+    root = tmp_path / "data"
+    write_class_folders(root / "movie_reviews", {"neg": {"a.txt": "x"}, "pos": {}})
+    (root / "movie_reviews" / "pos" / "b.txt").write_bytes(raw)
+    assert load_movie_reviews(root).data == ["x", raw.decode("latin-1")]

@@ -196,7 +196,7 @@ class BaseSigmoidGD(BaseEstimator):
         log_p = np.log(p)
         return log_p - log_p.mean()
 
-    def _make_objective(self, X, Y, sample_weight):
+    def _make_objective(self, X, Y, sample_weight, weight_total=None):
         return LinearObjective(
             get_loss(self.loss, self._link()),
             X,
@@ -204,6 +204,7 @@ class BaseSigmoidGD(BaseEstimator):
             sample_weight,
             float(self.alpha),
             self.fit_intercept,
+            weight_total=weight_total,
         )
 
     def _training_objective(self, X, y, sample_weight=None):
@@ -292,7 +293,12 @@ class BaseSigmoidGD(BaseEstimator):
             def monitor(W):
                 return self._validation_score(W, X_val, Y_val, sw_val)
 
-        objective = self._make_objective(X, Y, sample_weight)
+        # partial_fit: a chunk's weights count as they are (a unit weight is
+        # one row), as in SGDClassifier, not relative to the chunk's own total;
+        # a chunk with doubled weights pulls twice as hard.
+        objective = self._make_objective(
+            X, Y, sample_weight, weight_total=X.shape[0] if partial else None
+        )
         state = (
             getattr(self, "_optimizer_state", None)
             if continue_fit and coef_init is None and intercept_init is None

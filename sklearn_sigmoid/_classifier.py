@@ -16,6 +16,22 @@ from ._base import BaseSigmoidGD
 from ._objective import linear_scores
 
 
+def balanced_class_weight(class_totals):
+    """scikit-learn's ``'balanced'`` class weights from weighted class totals.
+
+    ``total / (n_classes * class_total)``, with the class totals summed over
+    the sample weights (as ``compute_class_weight`` does since scikit-learn
+    1.9, computed here for older versions too), so that a weight of ``k``
+    counts as ``k`` repeated rows.  A class of total 0 (all its rows weigh
+    nothing) gets 1, which multiplies only zeros.
+    """
+    totals = np.asarray(class_totals, dtype=np.float64)
+    weights = np.ones_like(totals)
+    present = totals > 0
+    weights[present] = totals.sum() / (len(totals) * totals[present])
+    return weights
+
+
 class GDLogisticRegression(LinearClassifierMixin, BaseSigmoidGD):
     """Logistic regression trained by gradient descent.
 
@@ -106,7 +122,9 @@ class GDLogisticRegression(LinearClassifierMixin, BaseSigmoidGD):
 
     class_weight : dict, 'balanced' or None, default=None
         Weights of the classes, multiplied into ``sample_weight``.
-        ``'balanced'`` uses ``n_samples / (n_classes * np.bincount(y))``.
+        ``'balanced'`` uses ``total / (n_classes * class_total)``, where the
+        totals sum the sample weights (the row counts for unit weights), as
+        ``LogisticRegression`` does in scikit-learn 1.9.
 
     Attributes
     ----------
@@ -262,7 +280,14 @@ class GDLogisticRegression(LinearClassifierMixin, BaseSigmoidGD):
                     "class_weight='balanced' is not supported by partial_fit "
                     "(the class frequencies of a stream are unknown); pass a dict."
                 )
-            weights = compute_class_weight(self.class_weight, classes=self.classes_, y=y)
+            if self.class_weight == "balanced":
+                weights = balanced_class_weight(np.bincount(
+                    idx, weights=sample_weight, minlength=len(self.classes_)
+                ))
+            else:
+                weights = compute_class_weight(
+                    self.class_weight, classes=self.classes_, y=y
+                )
             sample_weight = sample_weight * weights[idx].astype(sample_weight.dtype)
         if len(self.classes_) == 2:
             Y = (idx == 1).astype(np.float64)[:, None]

@@ -339,6 +339,7 @@ class LinearObjective(L2Penalty):
         if weight_total is None:
             weight_total = sample_weight.sum()
         self.weights = sample_weight / weight_total
+        self.weight_total = float(weight_total)
         # Objective values are summed in float64 even for float32 data, so
         # that small decreases stay visible to the line search.
         self._weights64 = self.weights.astype(np.float64)
@@ -351,7 +352,16 @@ class LinearObjective(L2Penalty):
         return self.X.shape[0]
 
     def subset(self, rows):
-        """The same objective on a subset of the rows (a mini-batch)."""
+        """The same objective on a subset of the rows (a mini-batch).
+
+        The subset's data term is normalised by its share of this objective's
+        weight total, ``weight_total * len(rows) / n_samples``, not by its own
+        weights: a row of weight ``k`` then pulls ``k`` times as hard as a
+        row of unit weight wherever it lands, and the gradient of a batch
+        drawn at random is an unbiased estimate of the whole gradient, as a
+        batch of the data with weighted rows repeated would be.  With unit
+        weights the share is ``len(rows)``: the batch's mean loss.
+        """
         return LinearObjective(
             self.loss,
             self.X[rows],
@@ -359,6 +369,7 @@ class LinearObjective(L2Penalty):
             self.sample_weight[rows],
             self.alpha,
             self.fit_intercept,
+            weight_total=self.weight_total * len(rows) / self.n_samples,
         )
 
     def raw(self, W):
@@ -552,8 +563,19 @@ class LinearObjective(L2Penalty):
         return cached
 
     def max_sample_lipschitz(self):
-        """Lipschitz bound valid for the objective restricted to any mini-batch."""
-        sq_norms = row_norms(self.X, squared=True)
-        positive = self.sample_weight > 0
-        top = float(sq_norms[positive].max()) + (1.0 if self.fit_intercept else 0.0)
+        """Lipschitz bound valid for the objective restricted to any mini-batch.
+
+        A :meth:`subset` weighs row ``i`` by ``s_i / (|B| * mean_weight)``, so
+        its curvature is at most the batch's mean of
+        ``s_i / mean_weight * (||x_i||^2 + 1)``, hence at most the largest
+        of these over the rows: a row of ten times the mean weight has ten
+        times the curvature of a unit row.
+        """
+        sq_norms = row_norms(self.X, squared=True).astype(np.float64)
+        if self.fit_intercept:
+            sq_norms += 1.0
+        relative = self.sample_weight.astype(np.float64) * (
+            self.n_samples / self.weight_total
+        )
+        top = float((relative * sq_norms).max())
         return self.loss.curvature * top + self.alpha

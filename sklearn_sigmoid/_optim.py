@@ -27,7 +27,9 @@ Update rules
 * **Mini-batch SGD** (``batch_size=<int>``): per epoch, the rows are (shuffled
   and) cut into batches, and each batch's gradient makes one step of the above
   fixed-step or momentum rule (``'auto'`` is then ``1 / L_max``, a bound
-  that holds for any batch).
+  that holds for any batch).  A batch's data term is divided by its share
+  of the whole weight total, not by its own weights, so that weights pull
+  as repeated rows do (see :class:`MiniBatchStep`).
 
 A step that blows the objective up (non-finite, or more than ten times its
 start) raises :class:`DivergenceError`.
@@ -519,8 +521,14 @@ class SpectralStep(_Stepper):
 class MiniBatchStep(_Stepper):
     """Mini-batch stochastic gradient descent, one pass over the rows an epoch.
 
-    The epoch's value is the weighted mean of the batch objectives met during
-    the pass (computing the full objective would cost another pass).
+    Each batch's data term is normalised by the batch's share of the whole
+    weight total (see :meth:`LinearObjective.subset`), not by its own
+    weights, so that a row of weight ``k`` pulls as ``k`` repeated rows do
+    in expectation and a batch's gradient is an unbiased estimate of the
+    full one; with unit weights that is the batch's mean loss.  The epoch's
+    value is the row-weighted mean of the batch objectives met during the
+    pass, an estimate of the full objective (computing it would cost
+    another pass).
     """
 
     def __init__(
@@ -545,13 +553,12 @@ class MiniBatchStep(_Stepper):
     def epoch(self):
         n = self.objective.n_samples
         order = self.rng.permutation(n) if self.shuffle else np.arange(n)
-        total, weight_seen = 0.0, 0.0
+        total = 0.0
         W = self.W
         for start in range(0, n, self.batch_size):
             rows = order[start : start + self.batch_size]
-            batch_weight = float(self.objective.sample_weight[rows].sum())
-            if batch_weight <= 0:
-                continue
+            # A batch of zero-weight rows still takes its penalty step: the
+            # penalty is part of every batch's share of the objective.
             value, grad = self.objective.subset(rows).value_grad(W)
             # In place (W is this stepper's own array): a batch costs no
             # parameter-sized temporaries beyond its gradient.
@@ -563,10 +570,9 @@ class MiniBatchStep(_Stepper):
             else:
                 W -= grad
             self._record(W, len(rows))
-            total += batch_weight * value
-            weight_seen += batch_weight
+            total += len(rows) * value
         self.W = W
-        return total / weight_seen
+        return total / n
 
 
 def make_stepper(

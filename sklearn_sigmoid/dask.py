@@ -64,6 +64,7 @@ except ImportError as exc:  # pragma: no cover - exercised without the extra
     ) from exc
 
 from ._base import BaseSigmoidGD
+from ._classifier import balanced_class_weight
 from ._loss import get_loss
 from ._objective import L2Penalty, LinearObjective, power_iteration
 from ._optim import one_blas_thread
@@ -124,9 +125,11 @@ def _block_summary(block, estimator):
     }
 
 
-def _class_counts(block, classes):
-    y = block[1]
-    return np.array([np.count_nonzero(y == c) for c in classes])
+def _class_totals(block, classes):
+    """The weighted total of each class in one block, for 'balanced' weights."""
+    _, y, sample_weight = block
+    return np.bincount(np.searchsorted(classes, y), weights=sample_weight,
+                       minlength=len(classes))
 
 
 def _encode_block(block, estimator):
@@ -522,10 +525,10 @@ def fit_distributed(estimator, X, y=None, sample_weight=None, *, client=None,
     model._init_targets(y_summary, w_summary, None)
     encoder = model
     if getattr(model, "class_weight", None) == "balanced":
-        # 'balanced' weights need the class counts of the whole data set.
-        counts = sum(client.gather(client.map(
-            _class_counts, present, classes=model.classes_, pure=False)))
-        weights = n_samples / (len(model.classes_) * counts.astype(np.float64))
+        # 'balanced' weights need the weighted class totals of the whole set.
+        totals = sum(client.gather(client.map(
+            _class_totals, present, classes=model.classes_, pure=False)))
+        weights = balanced_class_weight(totals)
         encoder = clone(model).set_params(
             class_weight=dict(zip(model.classes_.tolist(), weights))
         )

@@ -20,12 +20,16 @@ MINI_BATCH = [
     GDLogisticRegression(batch_size=16, average=True, random_state=0),
 ]
 
-# The reason scikit-learn gives for SGDClassifier: with shuffled mini-batches a
-# repeated row is visited more often than a weighted one, so the stochastic
-# path (not the objective) differs.
+# As for SGDClassifier.  A weighted row pulls as its repeats do in
+# expectation (tests/test_weights.py checks that over seeds), but the check
+# compares one stochastic path with another to 1e-7: the repeated set has
+# more rows, hence other and more batches an epoch.  In the check's data
+# the 15 weighted rows even fit in one batch of 16 (full-batch descent)
+# while their repeats make two.
 _SGD_SAMPLE_WEIGHT = (
-    "mini-batch SGD visits repeated rows more often than weighted ones, so "
-    "the stochastic path differs even though the objective is the same"
+    "a weighted row pulls as its repeats do only in expectation: the "
+    "repeated rows make other (and more) batches, so the stochastic paths "
+    "differ although the objective is the same"
 )
 
 

@@ -93,6 +93,19 @@ def test_binary_sparse_blocks_with_weights_and_float32(dask_client, data):
     assert_allclose(model32.coef_, memory32.coef_, atol=1e-4)
 
 
+def test_balanced_with_sample_weight_equals_in_memory(dask_client, data):
+    # 'balanced' class weights come from the weighted class totals of the
+    # whole data set, summed over the blocks, as in memory.
+    X, y = data
+    sw = np.where(y == 0, 4.0, 1.0)
+    sw[::5] = 0.0
+    estimator = GDLogisticRegression(class_weight="balanced")
+    memory = clone(estimator).fit(X, y, sample_weight=sw)
+    model = fit_distributed(estimator, X, y, sample_weight=sw, n_blocks=4,
+                            client=dask_client)
+    _same_fit(model, memory)
+
+
 def test_regressor_two_outputs_and_a_bag_of_blocks(dask_client):
     rng = np.random.RandomState(0)
     X = rng.randn(900, 6)

@@ -1,5 +1,7 @@
 """Logistic regression trained by gradient descent."""
 
+from numbers import Real
+
 import numpy as np
 from scipy.special import expit, log_expit, logsumexp, softmax
 from sklearn.base import _fit_context
@@ -222,6 +224,18 @@ class GDLogisticRegression(LinearClassifierMixin, BaseSigmoidGD):
 
     def _check_targets(self, y):
         check_classification_targets(y)
+        if isinstance(self.class_weight, dict):
+            weights = list(self.class_weight.values())
+            if not all(
+                isinstance(w, Real) and np.isfinite(w) and w >= 0 for w in weights
+            ):
+                raise ValueError(
+                    f"class_weight must map classes to finite non-negative "
+                    f"numbers; got {self.class_weight!r}."
+                )
+
+    def _structure(self):
+        return {**super()._structure(), "set of classes": self.classes_}
 
     def _init_targets(self, y, sample_weight, classes):
         self.classes_ = np.unique(y) if classes is None else np.unique(classes)
@@ -286,13 +300,12 @@ class GDLogisticRegression(LinearClassifierMixin, BaseSigmoidGD):
             correct = raw.argmax(axis=1) == Y.argmax(axis=1)
         return float(np.average(correct, weights=sample_weight))
 
-    def _split_validation(self, y, rng):
+    def _validation_splitter(self, rng):
         from sklearn.model_selection import StratifiedShuffleSplit
 
-        splitter = StratifiedShuffleSplit(
+        return StratifiedShuffleSplit(
             n_splits=1, test_size=self.validation_fraction, random_state=rng
         )
-        return next(splitter.split(np.zeros((len(y), 1)), y))
 
     # -- public API ----------------------------------------------------------
 
@@ -350,11 +363,12 @@ class GDLogisticRegression(LinearClassifierMixin, BaseSigmoidGD):
         self : GDLogisticRegression
             The updated estimator.
         """
-        first = _check_partial_fit_first_call(self, classes)
-        return self._fit(
-            X, y, sample_weight=sample_weight,
-            classes=classes if first else None, partial=True,
-        )
+        with self._commit_on_success():  # classes_ is set before _fit
+            first = _check_partial_fit_first_call(self, classes)
+            return self._fit(
+                X, y, sample_weight=sample_weight,
+                classes=classes if first else None, partial=True,
+            )
 
     def predict_proba(self, X):
         """Probability of each class.

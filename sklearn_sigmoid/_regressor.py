@@ -231,21 +231,36 @@ class SigmoidNeuronRegressor(RegressorMixin, BaseSigmoidGD):
             constant = high == low
             low = np.where(inside, 0.0, np.where(constant, low - 0.5, low))
             high = np.where(inside, 1.0, np.where(constant, high + 0.5, high))
+            what = "The training targets span"
         else:
-            if len(self.target_range) != 2:
+            pair = self.target_range
+            try:
+                low, high = (float(v) for v in pair)
+            except (TypeError, ValueError):
                 raise ValueError(
-                    f"target_range must be 'auto' or a pair (low, high); got "
-                    f"{self.target_range!r}."
-                )
-            low, high = (float(v) for v in self.target_range)
+                    f"target_range must be 'auto' or a pair of numbers (low, high); "
+                    f"got {pair!r}."
+                ) from None
             if not (np.isfinite(low) and np.isfinite(high) and low < high):
                 raise ValueError(
                     f"target_range=(low, high) needs finite low < high; got "
-                    f"{self.target_range!r}."
+                    f"{pair!r}."
                 )
             low = np.full(self.n_outputs_, low)
             high = np.full(self.n_outputs_, high)
+            what = "target_range spans"
+        with np.errstate(over="ignore"):
+            width = np.asarray(high, dtype=np.float64) - low
+        if not np.all(np.isfinite(width)):
+            raise ValueError(
+                f"{what} a range whose width overflows float64 (from "
+                f"{np.min(low):.3g} to {np.max(high):.3g}): predictions could "
+                f"not be mapped back. Rescale the targets."
+            )
         self.target_range_ = np.column_stack([low, high]).astype(np.float64)
+
+    def _structure(self):
+        return {**super()._structure(), "number of outputs": self.n_outputs_}
 
     def _target_summary(self, y, sample_weight):
         # Column-wise extremes of the rows with positive weight (of all rows
@@ -292,6 +307,12 @@ class SigmoidNeuronRegressor(RegressorMixin, BaseSigmoidGD):
         if not self._y_2d:
             self.coef_ = self.coef_.ravel()
         self.intercept_ = W[:, -1].copy()
+
+    def _validation_targets(self, y):
+        # Mapped as the training targets are, but not clipped: held-out
+        # targets may leave the training range, and R^2 sees them as they are.
+        low, high = self.target_range_[:, 0], self.target_range_[:, 1]
+        return (y.reshape(len(y), -1) - low) / (high - low)
 
     def _validation_score(self, W, X, Y, sample_weight):
         return r2_score(Y, expit(linear_scores(X, W)), sample_weight=sample_weight)
@@ -373,6 +394,11 @@ class SigmoidNeuronRegressor(RegressorMixin, BaseSigmoidGD):
         s = expit(self._raw(X))
         low, high = self.target_range_[:, 0], self.target_range_[:, 1]
         y = low + (high - low) * s
+        if s.dtype == np.float32 and np.max(np.abs(self.target_range_)) <= np.finfo(
+            np.float32
+        ).max:
+            # float32 in, float32 out (mapped in float64, then rounded once).
+            y = y.astype(np.float32)
         return y if self._y_2d else y.ravel()
 
     @available_if(_output_is_probability)

@@ -210,7 +210,11 @@ class BaseSigmoidGD(BaseEstimator):
     # -- the shared fitting routine ------------------------------------------
 
     def _initial_array(self, value, name, shapes, dtype):
-        """``value`` as an array of ``shapes[0]``: shape, finiteness and range checked."""
+        """``value`` as an array of ``shapes[0]``: shape, finiteness and size checked.
+
+        Values whose square overflows the dtype of X are refused as well: the
+        optimiser squares the parameters (penalty, step lengths).
+        """
         array = np.asarray(value, dtype=np.float64)
         if array.shape not in shapes:
             expected = " or ".join(str(s) for s in shapes)
@@ -222,10 +226,12 @@ class BaseSigmoidGD(BaseEstimator):
             raise ValueError(
                 f"{name} contains NaN or infinity; the start must be finite."
             )
-        if array.size and np.max(np.abs(array)) > np.finfo(dtype).max:
+        limit = math.sqrt(np.finfo(dtype).max)
+        if array.size and np.max(np.abs(array)) > limit:
             raise ValueError(
-                f"{name} has values beyond the largest {np.dtype(dtype).name} "
-                f"number ({np.finfo(dtype).max:.3g}), the dtype of X."
+                f"{name} has values beyond {limit:.3g}, whose squares overflow "
+                f"{np.dtype(dtype).name} (the dtype of X): start from smaller "
+                f"values."
             )
         return array.astype(dtype).reshape(shapes[0])
 
@@ -421,13 +427,19 @@ class BaseSigmoidGD(BaseEstimator):
 
     @staticmethod
     def _check_start(objective, W):
-        """Raise if the objective overflows at a start given by the user."""
+        """Raise if the objective at a start given by the user is unusable.
+
+        It must be finite, and (as the start's values) its square must be
+        finite too: the line search subtracts and scales such values, and
+        scores this large saturate the sigmoid beyond any step's reach.
+        """
         with np.errstate(all="ignore"):
             start = objective.value(W)
-        if not np.isfinite(start):
+        if not abs(start) <= math.sqrt(np.finfo(np.float64).max):
             raise ValueError(
-                f"The objective is {start} at the given coef_init / intercept_init "
-                f"(the scores or the penalty overflow): start from smaller values."
+                f"The objective at the given coef_init / intercept_init is "
+                f"{start:.3g} (its scores or penalty overflow, or nearly): start "
+                f"from smaller values."
             )
 
     def _fit(self, X, y, *, sample_weight=None, coef_init=None,

@@ -86,22 +86,29 @@ class GDLogisticRegression(LinearClassifierMixin, BaseSigmoidGD):
         line-searched ``learning_rate='auto'`` full-batch default.
 
     shuffle : bool, default=True
-        Whether to shuffle the rows at every epoch (mini-batch mode only).
+        Whether to shuffle the rows at every epoch (mini-batch mode only)
+        and before the early-stopping split; ``False`` holds out the last
+        rows, in order (scikit-learn's SGD and MLP always shuffle there).
 
     random_state : int, RandomState instance or None, default=None
         Seeds the shuffling and the early-stopping split.
 
     early_stopping : bool, default=False
-        Hold out ``validation_fraction`` of the training data (stratified),
-        stop when its accuracy stops improving, and keep the parameters of
-        the best epoch.
+        Hold out ``validation_fraction`` of the training data (stratified
+        when shuffled), stop when its accuracy stops improving, and keep the
+        parameters of the best epoch.  The start (intercept at the log-odds)
+        is computed from the training part only; the held-out rows stay in
+        ``X`` with training weight 0, so nothing but them is copied.  As in
+        ``SGDClassifier``, the accuracy is weighted by ``sample_weight``, not
+        by ``class_weight``.  Not supported by ``partial_fit``.
 
     validation_fraction : float in (0, 1), default=0.1
         Share of the training data held out when ``early_stopping=True``.
 
     warm_start : bool, default=False
         Start the next ``fit`` from the current ``coef_`` and ``intercept_``
-        (``loss_curve_`` and ``n_iter_`` then accumulate).
+        (``loss_curve_`` and ``n_iter_`` then accumulate).  The next fit must
+        have the same classes and number of features (a ValueError otherwise).
 
     verbose : int, default=0
         Print the objective after every epoch when > 0.

@@ -76,20 +76,28 @@ class SigmoidNeuronRegressor(RegressorMixin, BaseSigmoidGD):
         line-searched ``learning_rate='auto'`` full-batch default.
 
     shuffle : bool, default=True
-        Whether to shuffle the rows at every epoch (mini-batch mode only).
+        Whether to shuffle the rows at every epoch (mini-batch mode only)
+        and before the early-stopping split; ``False`` holds out the last
+        rows, in order (scikit-learn's SGD and MLP always shuffle there).
 
     random_state : int, RandomState instance or None, default=None
         Seeds the shuffling and the early-stopping split.
 
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the data, stop when its R^2 stops
-        improving and keep the parameters of the best epoch.
+        improving and keep the parameters of the best epoch.  The start (the
+        automatic ``target_range_`` and the intercept) is computed from the
+        training part only; the held-out rows stay in ``X`` with training
+        weight 0, so nothing but them is copied.  Not supported by
+        ``partial_fit``.
 
     validation_fraction : float in (0, 1), default=0.1
         Share of the data held out when ``early_stopping=True``.
 
     warm_start : bool, default=False
-        Start the next ``fit`` from the current parameters.
+        Start the next ``fit`` from the current parameters.  The next fit
+        must have the same numbers of features and outputs (a ValueError
+        otherwise).
 
     verbose : int, default=0
         Print the objective after every epoch when > 0.

@@ -31,6 +31,10 @@ from ._optim import StoppingRule, make_stepper, one_blas_thread, run_epochs
 # Starting probabilities for the log-odds start are kept this far from 0 and 1.
 _EPS_START = 1e-6
 
+# Optimiser state that describes one chunk's objective, not the stream
+# (see _optim: the divergence reference and the spectral step's last pair).
+_CHUNK_STATE = frozenset({"initial_value", "step", "n", "previous_grad", "previous_g_sq"})
+
 _SCALE_ADVICE = (
     "scale the data, e.g. with sklearn.preprocessing.StandardScaler or "
     "MaxAbsScaler (https://scikit-learn.org/stable/modules/preprocessing.html)"
@@ -492,10 +496,14 @@ class BaseSigmoidGD(BaseEstimator):
                 else None
             )
             if partial and state is not None:
-                # Divergence is judged against this chunk's own objective at
-                # the start of the call: a later chunk may simply have a
-                # higher loss than the first.
-                state = {k: v for k, v in state.items() if k != "initial_value"}
+                # What belongs to the previous chunk's objective stays behind:
+                # divergence is judged against this chunk's own start (a later
+                # chunk may simply have a higher loss than the first), and a
+                # spectral step from two gradients of different chunks means
+                # nothing (it shrank the step to its floor).
+                state = {
+                    k: v for k, v in state.items() if k not in _CHUNK_STATE
+                }
             return self._descend(
                 objective, W, rng=rng, monitor=monitor, state=state,
                 continue_fit=continue_fit, partial=partial,

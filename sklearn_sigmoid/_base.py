@@ -33,7 +33,9 @@ _EPS_START = 1e-6
 
 # Optimiser state that describes one chunk's objective, not the stream
 # (see _optim: the divergence reference and the spectral step's last pair).
-_CHUNK_STATE = frozenset({"initial_value", "step", "n", "previous_grad", "previous_g_sq"})
+_CHUNK_STATE = frozenset(
+    {"initial_value", "step", "n", "previous_grad", "previous_g_sq"}
+)
 
 _SCALE_ADVICE = (
     "scale the data, e.g. with sklearn.preprocessing.StandardScaler or "
@@ -343,7 +345,7 @@ class BaseSigmoidGD(BaseEstimator):
         """Raise unless the weights' sum (as the objective takes it) is finite and > 0."""
         with np.errstate(over="ignore", invalid="ignore"):
             total = sample_weight.sum()
-        if np.isnan(total) or np.isinf(total):
+        if not np.isfinite(total):
             raise ValueError(
                 f"The {what} sum to {total} in {sample_weight.dtype} (overflow): "
                 f"the objective is their weighted mean, so only their ratios "
@@ -378,9 +380,9 @@ class BaseSigmoidGD(BaseEstimator):
         try:
             yield
         except BaseException:
-            for key in [k for k in vars(self) if k not in saved]:
-                if key not in self.get_params(deep=False):
-                    delattr(self, key)
+            params = self.get_params(deep=False)
+            for key in [k for k in vars(self) if k not in saved and k not in params]:
+                delattr(self, key)
             vars(self).update(saved)
             if rng_state is not None:
                 rng_state[0].set_state(rng_state[1])
@@ -472,7 +474,13 @@ class BaseSigmoidGD(BaseEstimator):
                 self._check_warm_start(before)
             Y, sample_weight = self._encode_targets(y, sample_weight, partial)
             Y = Y.astype(X.dtype, copy=False)
-            self._check_weight_sum(sample_weight, "sample weights (times class_weight)")
+            self._check_weight_sum(
+                sample_weight,
+                "sample weights"
+                + (" of the training part" if validation is not None else "")
+                + (" times class_weight" if getattr(self, "class_weight", None)
+                   is not None else ""),
+            )
 
             continue_fit = not first_call or warm
             W = self._start_params(

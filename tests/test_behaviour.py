@@ -171,6 +171,15 @@ def test_early_stopping_does_not_copy_the_training_rows():
     assert peak < 0.4 * X.nbytes
 
 
+def test_early_stopping_refuses_a_training_part_without_weight(binary):
+    X, y = binary
+    weight = np.r_[np.zeros(150), np.ones(50)]
+    with pytest.raises(ValueError, match="weights of the training part sum to zero"):
+        R(early_stopping=True, shuffle=False, validation_fraction=0.25).fit(
+            X, y.astype(float), sample_weight=weight
+        )
+
+
 def test_early_stopping_sparse_matches_dense(binary):
     X, y = binary
     kw = dict(early_stopping=True, random_state=0, max_iter=30)
@@ -361,7 +370,7 @@ _PROBES = {
     "class_weight nan": ("G(class_weight={0: np.nan, 1: 1}).fit(X, y)",
                          "ValueError", "class_weight must map classes to finite"),
     "class_weight 1e308": ("G(class_weight={0: 1e308, 1: 1e308}).fit(X, y)",
-                           "ValueError", r"times class_weight\) sum to inf"),
+                           "ValueError", "times class_weight sum to inf"),
     "sample_weight 1e308": ("G().fit(X, y, sample_weight=np.full(len(y), 1e308))",
                             "ValueError", "sample weights sum to inf"),
     "float32 sample_weight 1e37": (

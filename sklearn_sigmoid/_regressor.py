@@ -397,7 +397,8 @@ class SigmoidNeuronRegressor(RegressorMixin, BaseSigmoidGD):
         -------
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
             ``low + (high - low) * sigma(X @ coef_.T + intercept_)``; with
-            targets in [0, 1] simply the activation.
+            targets in [0, 1] simply the activation.  float32 when the model
+            and ``X`` are float32 (unless the target range exceeds float32).
         """
         s = expit(self._raw(X))
         low, high = self.target_range_[:, 0], self.target_range_[:, 1]

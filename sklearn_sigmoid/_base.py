@@ -5,15 +5,19 @@ targets are encoded for the loss, where descent starts, how a validation
 score is computed and how fitted parameters are laid out.
 """
 
+import math
 import warnings
 from abc import abstractmethod
+from contextlib import contextmanager
 from numbers import Integral, Real
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils import check_random_state
+from sklearn.utils import check_array, check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.extmath import row_norms
 from sklearn.utils.validation import (
     _check_sample_weight,
     check_is_fitted,
@@ -32,6 +36,50 @@ from ._optim import (
 
 # Starting probabilities for the log-odds start are kept this far from 0 and 1.
 _EPS_START = 1e-6
+
+# Optimiser state that describes one chunk's objective, not the stream
+# (see _optim: the divergence reference and the spectral step's last pair).
+_CHUNK_STATE = frozenset(
+    {"initial_value", "step", "n", "previous_grad", "previous_g_sq"}
+)
+
+_SCALE_ADVICE = (
+    "scale the data, e.g. with sklearn.preprocessing.StandardScaler or "
+    "MaxAbsScaler (https://scikit-learn.org/stable/modules/preprocessing.html)"
+)
+
+
+def _max_abs_entry(X):
+    """``max |X_ij|`` without a temporary copy of X (0 for an empty X)."""
+    data = X.data if sp.issparse(X) else X
+    if data.size == 0:
+        return 0.0
+    return max(float(data.max()), -float(data.min()))
+
+
+def _check_feature_scale(X):
+    """Refuse features so large that a row's squared norm overflows float64.
+
+    The gradient's Lipschitz constant grows like ``||x||^2``: past the largest
+    float64 no step size can be computed, and any step that moves the
+    parameters overflows the scores.  Data below that scale is left to the
+    optimiser (it fits, e.g. features of order 1e100).  Costs two reductions
+    over X; the exact row norms only when ``max |x| * sqrt(n_features)`` is
+    within reach of the limit.
+    """
+    m = _max_abs_entry(X)
+    limit = np.finfo(np.float64).max
+    if m * m * max(X.shape[1], 1) < limit:
+        return
+    # Exact check on X / m (entries at most 1: no overflow in any dtype).
+    largest = float(row_norms(X / m, squared=True).max())
+    if largest * m * m < limit:
+        return
+    raise ValueError(
+        f"X has rows whose squared norm overflows float64 (largest |x| = "
+        f"{m:.3g}): no gradient step can be computed at this scale. Please "
+        f"{_SCALE_ADVICE}."
+    )
 
 
 class BaseSigmoidGD(BaseEstimator):
@@ -137,16 +185,67 @@ class BaseSigmoidGD(BaseEstimator):
     def _validation_score(self, W, X, Y, sample_weight):
         """Score (higher is better) of parameters W on held-out data."""
 
-    def _split_validation(self, y, rng):
-        """Indices of the training and validation rows for early stopping."""
+    def _validation_splitter(self, rng):
+        """The shuffled splitter behind :meth:`_split_validation`."""
         from sklearn.model_selection import ShuffleSplit
 
-        splitter = ShuffleSplit(
+        return ShuffleSplit(
             n_splits=1, test_size=self.validation_fraction, random_state=rng
         )
-        return next(splitter.split(np.zeros((len(y), 1)), y))
+
+    def _validation_targets(self, y):
+        """Held-out targets in the loss's encoding, for the validation score."""
+        return self._encode_targets(y, np.ones(len(y)), partial=False)[0]
+
+    def _split_validation(self, y, rng):
+        """Indices of the training and validation rows for early stopping.
+
+        ``shuffle=False`` holds out the last rows, in order, as
+        ``train_test_split(shuffle=False)`` does (unstratified: a stratified
+        split needs shuffling); otherwise a (stratified, for classifiers)
+        shuffled split.  scikit-learn's SGD and MLP estimators always shuffle
+        there; we keep an ordered split for ordered data (e.g. time).
+        """
+        n = len(y)
+        n_val = math.ceil(self.validation_fraction * n)
+        if n_val < 2 or n - n_val < 1:
+            raise ValueError(
+                f"The validation set is too small: validation_fraction="
+                f"{self.validation_fraction} of {n} samples holds out {n_val}, "
+                f"and early_stopping needs at least 2 (and 1 left to train on). "
+                f"Increase 'validation_fraction' or the size of your dataset."
+            )
+        if not self.shuffle:
+            return np.arange(n - n_val), np.arange(n - n_val, n)
+        return next(self._validation_splitter(rng).split(np.zeros((n, 1)), y))
 
     # -- the shared fitting routine ------------------------------------------
+
+    def _initial_array(self, value, name, shapes, dtype):
+        """``value`` as an array of ``shapes[0]``: shape, finiteness and size checked.
+
+        Values whose square overflows the dtype of X are refused as well: the
+        optimiser squares the parameters (penalty, step lengths).
+        """
+        array = np.asarray(value, dtype=np.float64)
+        if array.shape not in shapes:
+            expected = " or ".join(str(s) for s in shapes)
+            raise ValueError(
+                f"{name} has shape {array.shape}; expected {expected} (the shape "
+                f"of {name.replace('_init', '_')})."
+            )
+        if not np.all(np.isfinite(array)):
+            raise ValueError(
+                f"{name} contains NaN or infinity; the start must be finite."
+            )
+        limit = math.sqrt(np.finfo(dtype).max)
+        if array.size and np.max(np.abs(array)) > limit:
+            raise ValueError(
+                f"{name} has values beyond {limit:.3g}, whose squares overflow "
+                f"{np.dtype(dtype).name} (the dtype of X): start from smaller "
+                f"values."
+            )
+        return array.astype(dtype).reshape(shapes[0])
 
     def _start_params(self, Y, sample_weight, n_features, dtype, coef_init,
                       intercept_init, continue_fit):
@@ -156,13 +255,8 @@ class BaseSigmoidGD(BaseEstimator):
             return self._get_packed_params().astype(dtype, copy=True)
         W = np.zeros((k, n_features + 1), dtype=dtype)
         if coef_init is not None:
-            coef_init = np.asarray(coef_init, dtype=dtype)
-            if coef_init.size != k * n_features:
-                raise ValueError(
-                    f"coef_init has shape {coef_init.shape}; expected "
-                    f"{(k, n_features)}" + (f" or {(n_features,)}" if k == 1 else "")
-                )
-            W[:, :-1] = coef_init.reshape(k, n_features)
+            shapes = [(k, n_features)] + ([(n_features,)] if k == 1 else [])
+            W[:, :-1] = self._initial_array(coef_init, "coef_init", shapes, dtype)
         elif continue_fit:
             W[:, :-1] = self._get_packed_params()[:, :-1]
         if not self.fit_intercept:
@@ -170,12 +264,10 @@ class BaseSigmoidGD(BaseEstimator):
                 raise ValueError("intercept_init must be 0 when fit_intercept=False.")
             return W
         if intercept_init is not None:
-            intercept_init = np.asarray(intercept_init, dtype=dtype).ravel()
-            if intercept_init.size not in (1, k):
-                raise ValueError(
-                    f"intercept_init has {intercept_init.size} values; expected {k}."
-                )
-            W[:, -1] = intercept_init
+            shapes = [(k,)] + ([()] if k == 1 else [])
+            W[:, -1] = self._initial_array(
+                intercept_init, "intercept_init", shapes, dtype
+            )
         elif continue_fit:
             W[:, -1] = self._get_packed_params()[:, -1]
         else:
@@ -239,6 +331,9 @@ class BaseSigmoidGD(BaseEstimator):
             y_numeric=self._y_numeric,
             reset=reset,
         )
+        if self._y_numeric and y.dtype.kind in "USV":
+            # Numbers given as strings, converted as SGDRegressor does.
+            y = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y")
         if whole or sample_weight is None or np.any(np.asarray(sample_weight) != 0):
             sample_weight = _check_sample_weight(
                 sample_weight, X, dtype=X.dtype, ensure_non_negative=True
@@ -252,62 +347,187 @@ class BaseSigmoidGD(BaseEstimator):
             sample_weight[:] = 0.0
         return X, y, sample_weight
 
-    def _fit(self, X, y, *, sample_weight=None, coef_init=None,
-             intercept_init=None, classes=None, partial=False):
-        first_call = not (partial and hasattr(self, "coef_"))
-        X, y, sample_weight = self._validate_fit_data(X, y, sample_weight, first_call)
-        self._check_targets(y)
-        if first_call:
-            self._init_targets(y, sample_weight, classes)
-        Y, sample_weight = self._encode_targets(y, sample_weight, partial)
-        Y = Y.astype(X.dtype, copy=False)
-        if not sample_weight.sum() > 0:
+    @staticmethod
+    def _check_weight_sum(sample_weight, what="sample weights"):
+        """Raise unless the weights' sum (as the objective takes it) is finite and > 0."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            total = sample_weight.sum()
+        if not np.isfinite(total):
             raise ValueError(
-                "The sample weights sum to zero (or all samples were given zero "
-                "weight): there is nothing to learn from."
+                f"The {what} sum to {total} in {sample_weight.dtype} (overflow): "
+                f"the objective is their weighted mean, so only their ratios "
+                f"matter; divide them by a common factor."
+            )
+        if not total > 0:
+            raise ValueError(
+                f"The {what} sum to zero (or all samples were given zero "
+                f"weight): there is nothing to learn from."
             )
 
-        continue_fit = not first_call or (
-            self.warm_start
-            and hasattr(self, "coef_")
-            and self._get_packed_params().shape == (Y.shape[1], X.shape[1] + 1)
-        )
-        W = self._start_params(
-            Y, sample_weight, X.shape[1], X.dtype, coef_init, intercept_init,
-            continue_fit,
-        )
-        rng = check_random_state(self.random_state)
+    def _structure(self):
+        """What a warm start must find unchanged, ``{description: value}``."""
+        return {"number of features": self.n_features_in_}
 
-        monitor = None
-        if self.early_stopping and not partial:
-            train, val = self._split_validation(y, rng)
-            X_val, Y_val, sw_val = X[val], Y[val], sample_weight[val]
-            X, Y, sample_weight = X[train], Y[train], sample_weight[train]
-            if not sample_weight.sum() > 0 or not sw_val.sum() > 0:
+    def _fitted_state(self):
+        """Everything a fit may set (all but the parameters), to restore on failure."""
+        params = self.get_params(deep=False)
+        saved = {k: v for k, v in vars(self).items() if k not in params}
+        rng = (saved.get("_optimizer_state") or {}).get("rng")
+        return saved, (rng, rng.get_state()) if rng is not None else None
+
+    @contextmanager
+    def _commit_on_success(self):
+        """Leave the estimator as it was if the body raises.
+
+        A fit sets its fitted attributes as it goes (``validate_data`` sets
+        ``n_features_in_`` first); a failed fit must not leave new metadata
+        beside old coefficients, so everything is put back.
+        """
+        saved, rng_state = self._fitted_state()
+        try:
+            yield
+        except BaseException:
+            params = self.get_params(deep=False)
+            for key in [k for k in vars(self) if k not in saved and k not in params]:
+                delattr(self, key)
+            vars(self).update(saved)
+            if rng_state is not None:
+                rng_state[0].set_state(rng_state[1])
+            raise
+
+    def _check_scales(self, X, sample_weight):
+        """Refuse weights, alpha and features that would overflow the objective."""
+        # Before the classes are looked at (which ignore zero-weight rows).
+        self._check_weight_sum(sample_weight)
+        if self.alpha > np.finfo(X.dtype).max:
+            raise ValueError(
+                f"alpha={self.alpha} exceeds the largest {X.dtype.name} number "
+                f"({np.finfo(X.dtype).max:.3g}), the dtype of X: the penalty's "
+                f"gradient would overflow. Use a smaller alpha."
+            )
+        _check_feature_scale(X)
+
+    def _hold_out(self, X, y, sample_weight, rng):
+        """Training weights and the held-out ``(X, y, sample_weight)``.
+
+        The held-out rows stay in X with training weight 0: they add exactly
+        nothing to the objective, and only they are copied (as SGDClassifier
+        keeps X whole and skips its validation rows).  So the start (the
+        log-odds intercept, the automatic target range) sees training rows
+        only.  Like SGDClassifier, the validation score weighs rows by
+        ``sample_weight`` alone, not by ``class_weight``.
+        """
+        train, val = self._split_validation(y, rng)
+        if not sample_weight[val].sum() > 0:
+            raise ValueError(
+                "early_stopping: the validation split has no sample with "
+                "positive weight; use more data or another validation_fraction."
+            )
+        train_weight = np.zeros_like(sample_weight)
+        train_weight[train] = sample_weight[train]
+        return train_weight, (X[val], y[val], sample_weight[val])
+
+    def _check_warm_start(self, before):
+        """Raise if this fit's classes, features or outputs differ from ``before``."""
+        after = self._structure()
+        for what, old in before.items():
+            if not np.array_equal(old, after[what]):
                 raise ValueError(
-                    "early_stopping: the training or validation split has no "
-                    "sample with positive weight; use more data or another "
-                    "validation_fraction."
+                    f"warm_start=True continues from the fitted model, whose "
+                    f"{what} is {old!r}, but this fit's is {after[what]!r}. "
+                    f"Fit with warm_start=False to start afresh."
                 )
 
-            def monitor(W):
-                return self._validation_score(W, X_val, Y_val, sw_val)
+    @staticmethod
+    def _check_start(objective, W):
+        """Raise if the objective at a start given by the user is unusable.
 
-        # partial_fit: a chunk's weights count as they are (a unit weight is
-        # one row), as in SGDClassifier, not relative to the chunk's own total;
-        # a chunk with doubled weights pulls twice as hard.
-        objective = self._make_objective(
-            X, Y, sample_weight, weight_total=X.shape[0] if partial else None
-        )
-        state = (
-            getattr(self, "_optimizer_state", None)
-            if continue_fit and coef_init is None and intercept_init is None
-            else None
-        )
-        return self._descend(
-            objective, W, rng=rng, monitor=monitor, state=state,
-            continue_fit=continue_fit, partial=partial,
-        )
+        It must be finite, and (as the start's values) its square must be
+        finite too: the line search subtracts and scales such values, and
+        scores this large saturate the sigmoid beyond any step's reach.
+        """
+        with np.errstate(all="ignore"):
+            start = objective.value(W)
+        if not abs(start) <= math.sqrt(np.finfo(np.float64).max):
+            raise ValueError(
+                f"The objective at the given coef_init / intercept_init is "
+                f"{start:.3g} (its scores or penalty overflow, or nearly): start "
+                f"from smaller values."
+            )
+
+    def _fit(self, X, y, *, sample_weight=None, coef_init=None,
+             intercept_init=None, classes=None, partial=False):
+        if partial and self.early_stopping:
+            raise ValueError(
+                "partial_fit does not support early_stopping=True (a stream has "
+                "no held-out part); set early_stopping=False."
+            )
+        with self._commit_on_success():
+            first_call = not (partial and hasattr(self, "coef_"))
+            warm = self.warm_start and not partial and hasattr(self, "coef_")
+            before = self._structure() if warm else None
+            X, y, sample_weight = self._validate_fit_data(
+                X, y, sample_weight, first_call
+            )
+            self._check_targets(y)
+            self._check_scales(X, sample_weight)
+            rng = check_random_state(self.random_state)
+            validation = None
+            if self.early_stopping and not partial:
+                sample_weight, validation = self._hold_out(X, y, sample_weight, rng)
+            if first_call:
+                self._init_targets(y, sample_weight, classes)
+            if warm:
+                self._check_warm_start(before)
+            Y, sample_weight = self._encode_targets(y, sample_weight, partial)
+            Y = Y.astype(X.dtype, copy=False)
+            self._check_weight_sum(
+                sample_weight,
+                "sample weights"
+                + (" of the training part" if validation is not None else "")
+                + (" times class_weight" if getattr(self, "class_weight", None)
+                   is not None else ""),
+            )
+
+            continue_fit = not first_call or warm
+            W = self._start_params(
+                Y, sample_weight, X.shape[1], X.dtype, coef_init, intercept_init,
+                continue_fit,
+            )
+            monitor = None
+            if validation is not None:
+                X_val, y_val, sw_val = validation
+                Y_val = self._validation_targets(y_val).astype(X.dtype, copy=False)
+
+                def monitor(W):
+                    return self._validation_score(W, X_val, Y_val, sw_val)
+
+            # partial_fit: a chunk's weights count as they are (a unit weight
+            # is one row), as in SGDClassifier, not relative to the chunk's own
+            # total; a chunk with doubled weights pulls twice as hard.
+            objective = self._make_objective(
+                X, Y, sample_weight, weight_total=X.shape[0] if partial else None
+            )
+            if coef_init is not None or intercept_init is not None:
+                self._check_start(objective, W)
+            state = (
+                getattr(self, "_optimizer_state", None)
+                if continue_fit and coef_init is None and intercept_init is None
+                else None
+            )
+            if partial and state is not None:
+                # What belongs to the previous chunk's objective stays behind:
+                # divergence is judged against this chunk's own start (a later
+                # chunk may simply have a higher loss than the first), and a
+                # spectral step from two gradients of different chunks means
+                # nothing (it shrank the step to its floor).
+                state = {
+                    k: v for k, v in state.items() if k not in _CHUNK_STATE
+                }
+            return self._descend(
+                objective, W, rng=rng, monitor=monitor, state=state,
+                continue_fit=continue_fit, partial=partial,
+            )
 
     def _descend(self, objective, W, *, rng, monitor=None, state=None,
                  continue_fit=False, partial=False):
@@ -404,10 +624,9 @@ class BaseSigmoidGD(BaseEstimator):
                 f"{result['loss_curve'][-1]:.6g}, tol={self.tol})"
             )
         warnings.warn(
-            f"{what}. Increase max_iter, or scale the data (features on very "
-            "different scales slow gradient descent down: see "
-            "sklearn.preprocessing.StandardScaler or MaxAbsScaler); with a "
-            "small fixed learning_rate, try learning_rate='auto'.",
+            f"{what}. Increase max_iter (or, with a small fixed learning_rate, "
+            f"try learning_rate='auto'). Features on very different scales slow "
+            f"gradient descent down: you might also want to {_SCALE_ADVICE}.",
             ConvergenceWarning,
             stacklevel=4,
         )

@@ -1,5 +1,7 @@
 """Logistic regression trained by gradient descent."""
 
+from numbers import Real
+
 import numpy as np
 from scipy.special import expit, log_expit, logsumexp, softmax
 from sklearn.base import _fit_context
@@ -100,22 +102,29 @@ class GDLogisticRegression(LinearClassifierMixin, BaseSigmoidGD):
         line-searched ``learning_rate='auto'`` full-batch default.
 
     shuffle : bool, default=True
-        Whether to shuffle the rows at every epoch (mini-batch mode only).
+        Whether to shuffle the rows at every epoch (mini-batch mode only)
+        and before the early-stopping split; ``False`` holds out the last
+        rows, in order (scikit-learn's SGD and MLP always shuffle there).
 
     random_state : int, RandomState instance or None, default=None
         Seeds the shuffling and the early-stopping split.
 
     early_stopping : bool, default=False
-        Hold out ``validation_fraction`` of the training data (stratified),
-        stop when its accuracy stops improving, and keep the parameters of
-        the best epoch.
+        Hold out ``validation_fraction`` of the training data (stratified
+        when shuffled), stop when its accuracy stops improving, and keep the
+        parameters of the best epoch.  The start (intercept at the log-odds)
+        is computed from the training part only; the held-out rows stay in
+        ``X`` with training weight 0, so nothing but them is copied.  As in
+        ``SGDClassifier``, the accuracy is weighted by ``sample_weight``, not
+        by ``class_weight``.  Not supported by ``partial_fit``.
 
     validation_fraction : float in (0, 1), default=0.1
         Share of the training data held out when ``early_stopping=True``.
 
     warm_start : bool, default=False
         Start the next ``fit`` from the current ``coef_`` and ``intercept_``
-        (``loss_curve_`` and ``n_iter_`` then accumulate).
+        (``loss_curve_`` and ``n_iter_`` then accumulate).  The next fit must
+        have the same classes and number of features (a ValueError otherwise).
 
     verbose : int, default=0
         Print the objective after every epoch when > 0.
@@ -240,6 +249,18 @@ class GDLogisticRegression(LinearClassifierMixin, BaseSigmoidGD):
 
     def _check_targets(self, y):
         check_classification_targets(y)
+        if isinstance(self.class_weight, dict):
+            weights = list(self.class_weight.values())
+            if not all(
+                isinstance(w, Real) and np.isfinite(w) and w >= 0 for w in weights
+            ):
+                raise ValueError(
+                    f"class_weight must map classes to finite non-negative "
+                    f"numbers; got {self.class_weight!r}."
+                )
+
+    def _structure(self):
+        return {**super()._structure(), "set of classes": self.classes_}
 
     def _init_targets(self, y, sample_weight, classes):
         self.classes_ = np.unique(y) if classes is None else np.unique(classes)
@@ -311,13 +332,12 @@ class GDLogisticRegression(LinearClassifierMixin, BaseSigmoidGD):
             correct = raw.argmax(axis=1) == Y.argmax(axis=1)
         return float(np.average(correct, weights=sample_weight))
 
-    def _split_validation(self, y, rng):
+    def _validation_splitter(self, rng):
         from sklearn.model_selection import StratifiedShuffleSplit
 
-        splitter = StratifiedShuffleSplit(
+        return StratifiedShuffleSplit(
             n_splits=1, test_size=self.validation_fraction, random_state=rng
         )
-        return next(splitter.split(np.zeros((len(y), 1)), y))
 
     # -- public API ----------------------------------------------------------
 
@@ -375,11 +395,12 @@ class GDLogisticRegression(LinearClassifierMixin, BaseSigmoidGD):
         self : GDLogisticRegression
             The updated estimator.
         """
-        first = _check_partial_fit_first_call(self, classes)
-        return self._fit(
-            X, y, sample_weight=sample_weight,
-            classes=classes if first else None, partial=True,
-        )
+        with self._commit_on_success():  # classes_ is set before _fit
+            first = _check_partial_fit_first_call(self, classes)
+            return self._fit(
+                X, y, sample_weight=sample_weight,
+                classes=classes if first else None, partial=True,
+            )
 
     def predict_proba(self, X):
         """Probability of each class.

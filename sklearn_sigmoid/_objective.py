@@ -123,8 +123,9 @@ def power_iteration(operator, size, fit_intercept, n_iter=30):
     return lam
 
 
-def _column_square_means(X, weights, block_elements=1 << 22):
-    """``weights @ X**2`` in float64, reading X in blocks of rows.
+def _column_square_means(X, weights, block=1 << 16):
+    """``weights @ X**2`` in float64, reading X in blocks of about ``block``
+    entries (so that no copy of X, or of its float64 cast, is made).
 
     Each entry is scaled by ``sqrt(weight)`` before it is squared, so that a
     mean square that float64 can hold is found even where the square of a
@@ -132,22 +133,40 @@ def _column_square_means(X, weights, block_elements=1 << 22):
     overflows all the same is ``inf``.
     """
     n, d = X.shape
+    root = np.sqrt(np.asarray(weights, dtype=np.float64))
     out = np.zeros(d)
-    rows = max(1, block_elements // max(d, 1)) if not sp.issparse(X) else 1 << 16
-    root = np.sqrt(weights)
     with np.errstate(over="ignore", invalid="ignore"):
-        for start in range(0, n, rows):
-            block = X[start : start + rows]
-            r = root[start : start + rows]
-            if sp.issparse(block):
-                block = sp.csr_matrix(block, dtype=np.float64, copy=True)
-                block.data *= np.repeat(r, np.diff(block.indptr))
-                block.data **= 2
-                out += np.asarray(block.sum(axis=0)).ravel()
+        if not sp.issparse(X):
+            rows = max(1, block // max(d, 1))
+            for start in range(0, n, rows):
+                part = np.asarray(X[start : start + rows], dtype=np.float64)
+                part = part * root[start : start + rows, None]
+                part *= part
+                out += part.sum(axis=0)
+            return out
+        if X.format not in ("csr", "csc"):
+            X = X.tocsr()
+        indptr, csr = X.indptr, X.format == "csr"
+        start, major = 0, len(indptr) - 1
+        while start < major:
+            # Whole rows (CSR) or columns (CSC), about `block` stored entries.
+            stop = int(np.searchsorted(indptr, indptr[start] + block, side="right")) - 1
+            stop = min(max(stop, start + 1), major)
+            lo, hi = indptr[start], indptr[stop]
+            counts = np.diff(indptr[start : stop + 1])
+            data = X.data[lo:hi].astype(np.float64)
+            if csr:
+                data *= np.repeat(root[start:stop], counts)
+                data *= data
+                out += np.bincount(X.indices[lo:hi], weights=data, minlength=d)
             else:
-                block = np.asarray(block, dtype=np.float64) * r[:, None]
-                block *= block
-                out += block.sum(axis=0)
+                data *= root[X.indices[lo:hi]]
+                data *= data
+                out[start:stop] += np.bincount(
+                    np.repeat(np.arange(stop - start), counts), weights=data,
+                    minlength=stop - start,
+                )
+            start = stop
     return out
 
 

@@ -76,20 +76,28 @@ class SigmoidNeuronRegressor(RegressorMixin, BaseSigmoidGD):
         line-searched ``learning_rate='auto'`` full-batch default.
 
     shuffle : bool, default=True
-        Whether to shuffle the rows at every epoch (mini-batch mode only).
+        Whether to shuffle the rows at every epoch (mini-batch mode only)
+        and before the early-stopping split; ``False`` holds out the last
+        rows, in order (scikit-learn's SGD and MLP always shuffle there).
 
     random_state : int, RandomState instance or None, default=None
         Seeds the shuffling and the early-stopping split.
 
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the data, stop when its R^2 stops
-        improving and keep the parameters of the best epoch.
+        improving and keep the parameters of the best epoch.  The start (the
+        automatic ``target_range_`` and the intercept) is computed from the
+        training part only; the held-out rows stay in ``X`` with training
+        weight 0, so nothing but them is copied.  Not supported by
+        ``partial_fit``.
 
     validation_fraction : float in (0, 1), default=0.1
         Share of the data held out when ``early_stopping=True``.
 
     warm_start : bool, default=False
-        Start the next ``fit`` from the current parameters.
+        Start the next ``fit`` from the current parameters.  The next fit
+        must have the same numbers of features and outputs (a ValueError
+        otherwise).
 
     verbose : int, default=0
         Print the objective after every epoch when > 0.
@@ -231,21 +239,36 @@ class SigmoidNeuronRegressor(RegressorMixin, BaseSigmoidGD):
             constant = high == low
             low = np.where(inside, 0.0, np.where(constant, low - 0.5, low))
             high = np.where(inside, 1.0, np.where(constant, high + 0.5, high))
+            what = "The training targets span"
         else:
-            if len(self.target_range) != 2:
+            pair = self.target_range
+            try:
+                low, high = (float(v) for v in pair)
+            except (TypeError, ValueError):
                 raise ValueError(
-                    f"target_range must be 'auto' or a pair (low, high); got "
-                    f"{self.target_range!r}."
-                )
-            low, high = (float(v) for v in self.target_range)
+                    f"target_range must be 'auto' or a pair of numbers (low, high); "
+                    f"got {pair!r}."
+                ) from None
             if not (np.isfinite(low) and np.isfinite(high) and low < high):
                 raise ValueError(
                     f"target_range=(low, high) needs finite low < high; got "
-                    f"{self.target_range!r}."
+                    f"{pair!r}."
                 )
             low = np.full(self.n_outputs_, low)
             high = np.full(self.n_outputs_, high)
+            what = "target_range spans"
+        with np.errstate(over="ignore"):
+            width = np.asarray(high, dtype=np.float64) - low
+        if not np.all(np.isfinite(width)):
+            raise ValueError(
+                f"{what} a range whose width overflows float64 (from "
+                f"{np.min(low):.3g} to {np.max(high):.3g}): predictions could "
+                f"not be mapped back. Rescale the targets."
+            )
         self.target_range_ = np.column_stack([low, high]).astype(np.float64)
+
+    def _structure(self):
+        return {**super()._structure(), "number of outputs": self.n_outputs_}
 
     def _target_summary(self, y, sample_weight):
         # Column-wise extremes of the rows with positive weight (of all rows
@@ -292,6 +315,12 @@ class SigmoidNeuronRegressor(RegressorMixin, BaseSigmoidGD):
         if not self._y_2d:
             self.coef_ = self.coef_.ravel()
         self.intercept_ = W[:, -1].copy()
+
+    def _validation_targets(self, y):
+        # Mapped as the training targets are, but not clipped: held-out
+        # targets may leave the training range, and R^2 sees them as they are.
+        low, high = self.target_range_[:, 0], self.target_range_[:, 1]
+        return (y.reshape(len(y), -1) - low) / (high - low)
 
     def _validation_score(self, W, X, Y, sample_weight):
         return r2_score(Y, expit(linear_scores(X, W)), sample_weight=sample_weight)
@@ -368,11 +397,17 @@ class SigmoidNeuronRegressor(RegressorMixin, BaseSigmoidGD):
         -------
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
             ``low + (high - low) * sigma(X @ coef_.T + intercept_)``; with
-            targets in [0, 1] simply the activation.
+            targets in [0, 1] simply the activation.  float32 when the model
+            and ``X`` are float32 (unless the target range exceeds float32).
         """
         s = expit(self._raw(X))
         low, high = self.target_range_[:, 0], self.target_range_[:, 1]
         y = low + (high - low) * s
+        if s.dtype == np.float32 and np.max(np.abs(self.target_range_)) <= np.finfo(
+            np.float32
+        ).max:
+            # float32 in, float32 out (mapped in float64, then rounded once).
+            y = y.astype(np.float32)
         return y if self._y_2d else y.ravel()
 
     @available_if(_output_is_probability)

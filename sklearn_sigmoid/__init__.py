@@ -7,9 +7,13 @@ gradients and the update ``w <- w - eta * grad``.
 * :class:`SigmoidNeuronRegressor` -- one sigmoid neuron ``sigma(w.x + b)``.
 * :class:`GDLogisticRegression` -- logistic regression (sigmoid for two
   classes, softmax for more).
+
+:func:`set_config`, :func:`config_context` and :func:`get_config` hold the
+package's settings (how many BLAS threads a fit uses).
 """
 
 from ._classifier import GDLogisticRegression
+from ._config import config_context, get_config, set_config
 from ._loss import sigmoid, sigmoid_derivative
 from ._optim import DivergenceError
 from ._regressor import SigmoidNeuronRegressor
@@ -20,6 +24,9 @@ __all__ = [
     "DivergenceError",
     "GDLogisticRegression",
     "SigmoidNeuronRegressor",
+    "config_context",
+    "get_config",
+    "set_config",
     "sigmoid",
     "sigmoid_derivative",
 ]

@@ -42,12 +42,17 @@ monitored value has not improved on the best one by at least ``tol`` for
 """
 
 import math
+import threading
 import time
+from contextlib import contextmanager
 from functools import lru_cache
 
 import numpy as np
+import threadpoolctl
 from scipy.linalg.blas import get_blas_funcs
 from threadpoolctl import ThreadpoolController
+
+from ._config import get_config
 
 # Halvings of a trial step before the line search tests for convergence.
 _HALVINGS_BEFORE_TEST = 8
@@ -93,14 +98,78 @@ def _threadpool_controller():
     return ThreadpoolController()
 
 
-def one_blas_thread():
-    """Context manager running BLAS calls on one thread.
+# BLAS thread pools belong to the process, so the limit is shared by all the
+# fits running at once: the first to enter sets it (keeping what it found),
+# the last to leave restores that.  Saving and restoring per fit instead lets
+# overlapping fits interleave and leave the limit behind.
+_blas_lock = threading.Lock()
+_blas_users = 0
+_blas_limiter = None
+
+
+def _release_blas_control():
+    """Let any thread change the BLAS limits again (threadpoolctl >= 3.8).
+
+    From threadpoolctl 3.8 on, only one thread may change a process-wide pool
+    (OpenBLAS with pthreads): the first to set a limit, until it lets go;
+    changes from other threads are silently ignored.  The limit here is
+    shared by every fitting thread and restored by whichever leaves last, so
+    the thread that has just set or restored it lets go at once (only if it
+    holds control: a user's ``threadpool_limits`` elsewhere keeps its own).
+    """
+    controller_class = getattr(threadpoolctl, "OpenBLASController", None)
+    clear = getattr(controller_class, "clear_controlling_thread", None)
+    if clear is not None:
+        clear()
+
+
+@contextmanager
+def one_blas_thread(threads=None):
+    """Context manager limiting BLAS to one thread (by default) during a fit.
 
     The optimiser's BLAS calls are vector operations (dot products,
     matrix-vector products), where waking other threads costs more than they
-    bring: on two cores they ran several times slower with two threads.
+    bring: on two cores they ran several times slower with two threads (that
+    is the only machine measured; :func:`sklearn_sigmoid.set_config` changes
+    the limit, or keeps the user's setting).
+
+    Thread-safe: fits overlapping in several threads share one limit, set by
+    the first to enter and lifted (restoring the setting found then) when the
+    last leaves, also when they raise.
+
+    Parameters
+    ----------
+    threads : int, 'keep' or None, default=None
+        The limit; ``'keep'`` leaves the BLAS settings alone; ``None`` takes
+        ``blas_threads`` from :func:`sklearn_sigmoid.get_config`.
     """
-    return _threadpool_controller().limit(limits=1, user_api="blas")
+    global _blas_users, _blas_limiter
+
+    if threads is None:
+        threads = get_config()["blas_threads"]
+    if threads == "keep":
+        yield
+        return
+    with _blas_lock:
+        if _blas_users == 0:
+            try:
+                _blas_limiter = _threadpool_controller().limit(
+                    limits=threads, user_api="blas"
+                )
+            finally:
+                _release_blas_control()
+        _blas_users += 1
+    try:
+        yield
+    finally:
+        with _blas_lock:
+            _blas_users -= 1
+            if _blas_users == 0:
+                limiter, _blas_limiter = _blas_limiter, None
+                try:
+                    limiter.restore_original_limits()
+                finally:
+                    _release_blas_control()
 
 
 def _max_abs(a):

@@ -41,11 +41,19 @@ instead (with :class:`dask_ml.wrappers.Incremental`, for instance).
 A worker lost during a fit is recovered by Dask, which recomputes the lost
 blocks from their recipe (the results do not change: every task is a
 deterministic function of its inputs); if it keeps losing workers, Dask's
-:class:`distributed.scheduler.KilledWorker` error reaches the caller.
+:class:`distributed.scheduler.KilledWorker` error reaches the caller.  A fit
+that fails (bad data in a block, ``DivergenceError``, a lost worker) releases
+everything it put on the cluster before the error reaches the caller, even if
+the caller keeps the exception (and with it the fit's frames).
+
+The BLAS thread limit of :func:`sklearn_sigmoid.set_config` (one thread by
+default) is read in the client when the fit starts and sent with the tasks,
+so the workers' passes run under the same setting as the client's.
 Needs the ``[dask]`` extra: ``pip install "sklearn-sigmoid[dask]"``.
 """
 
 import numbers
+import weakref
 
 import numpy as np
 import scipy.sparse as sp
@@ -65,6 +73,7 @@ except ImportError as exc:  # pragma: no cover - exercised without the extra
 
 from ._base import BaseSigmoidGD
 from ._classifier import balanced_class_weight
+from ._config import get_config
 from ._loss import get_loss
 from ._objective import L2Penalty, LinearObjective, power_iteration
 from ._optim import one_blas_thread
@@ -157,50 +166,52 @@ def _pick(obj, i):
     return obj if i is None else obj[i]
 
 
-def _part_raw(part, W):
-    with one_blas_thread():
+def _part_raw(part, W, blas_threads):
+    with one_blas_thread(blas_threads):
         return part.raw_float64(W)
 
 
-def _part_value_grad(part, W):
-    with one_blas_thread():
+def _part_value_grad(part, W, blas_threads):
+    with one_blas_thread(blas_threads):
         data, G = part.data_term(part.raw(W))
         return data, part.data_gradient(G)
 
 
-def _part_value_grad_at(part, raw, i):
-    with one_blas_thread():
+def _part_value_grad_at(part, raw, i, blas_threads):
+    with one_blas_thread(blas_threads):
         data, G = part.data_term(_pick(raw, i))
         return data, part.data_gradient(G)
 
 
-def _part_trial(part, raw, raw_dir, t, i, j):
-    return part.trial(_pick(raw, i), t, _pick(raw_dir, j))
+def _part_trial(part, raw, raw_dir, t, i, j, blas_threads):
+    with one_blas_thread(blas_threads):
+        return part.trial(_pick(raw, i), t, _pick(raw_dir, j))
 
 
-def _part_data_gradient(part, G, i):
-    with one_blas_thread():
+def _part_data_gradient(part, G, i, blas_threads):
+    with one_blas_thread(blas_threads):
         return part.data_gradient(_pick(G, i))
 
 
-def _part_column_square_means(part):
+def _part_column_square_means(part, blas_threads):
     return part.column_square_means()
 
 
-def _part_output_means(part, raw, i):
+def _part_output_means(part, raw, i, blas_threads):
     return part._output_means(_pick(raw, i))
 
 
-def _part_dual_entropy(part, raw, i, lam, v):
+def _part_dual_entropy(part, raw, i, lam, v, blas_threads):
     return part._dual_entropy(_pick(raw, i), lam, v)
 
 
-def _part_dual_constants(part):
-    return part._dual_constants()
+def _part_dual_constants(part, blas_threads):
+    with one_blas_thread(blas_threads):
+        return part._dual_constants()
 
 
-def _part_hessian_bound(part, v):
-    with one_blas_thread():
+def _part_hessian_bound(part, v, blas_threads):
+    with one_blas_thread(blas_threads):
         return part._hessian_bound_operator(v)
 
 
@@ -245,9 +256,13 @@ class DistributedObjective(L2Penalty):
     alpha : float
     fit_intercept : bool
     n_samples, n_features : int
+    blas_threads : int, 'keep' or None, default=None
+        The BLAS thread limit for the workers' passes (see
+        :func:`sklearn_sigmoid.set_config`); None: this thread's setting now.
     """
 
-    def __init__(self, client, parts, loss, alpha, fit_intercept, n_samples, n_features):
+    def __init__(self, client, parts, loss, alpha, fit_intercept, n_samples, n_features,
+                 blas_threads=None):
         self.client = client
         self.parts = parts
         self.loss = loss
@@ -255,13 +270,18 @@ class DistributedObjective(L2Penalty):
         self.fit_intercept = fit_intercept
         self._n_samples = n_samples
         self.n_features = n_features
+        if blas_threads is None:
+            blas_threads = get_config()["blas_threads"]
+        self.blas_threads = blas_threads
 
     @property
     def n_samples(self):
         return self._n_samples
 
     def _map(self, func, *per_block, **shared):
-        return self.client.map(func, self.parts, *per_block, pure=False, **shared)
+        """One task per block, run under the BLAS thread setting."""
+        return self.client.map(func, self.parts, *per_block, pure=False,
+                               blas_threads=self.blas_threads, **shared)
 
     def _share(self, array):
         """``array`` for every block's task: sent once, by scatter, if large.
@@ -342,6 +362,51 @@ class DistributedObjective(L2Penalty):
 
 
 # -- the entry point ---------------------------------------------------------------
+
+
+class _TrackingClient:
+    """A client that remembers, weakly, every future made through it.
+
+    A failed fit's exception holds the fit's frames, and with them the
+    futures in their variables, for as long as the caller keeps it (an
+    interactive session keeps the last one): the cluster would keep every
+    block they pin.  :meth:`release_all` drops this fit's claim on them
+    (``Future.release``, as garbage collection would): the scheduler then
+    forgets those nobody else wants.  Not ``Client.cancel``, which would also
+    cancel a user's own futures sharing a key (blocks of a persisted array
+    that the fit computes again). Weak references, so that a long successful
+    fit keeps nothing alive that it no longer uses.
+    """
+
+    def __init__(self, client):
+        self._client = client
+        self._futures = weakref.WeakValueDictionary()
+
+    def __getattr__(self, name):
+        return getattr(self._client, name)
+
+    def _track(self, result):
+        for future in distributed.futures_of(result):
+            self._futures[id(future)] = future
+        return result
+
+    def map(self, *args, **kwargs):
+        return self._track(self._client.map(*args, **kwargs))
+
+    def submit(self, *args, **kwargs):
+        return self._track(self._client.submit(*args, **kwargs))
+
+    def compute(self, *args, **kwargs):
+        return self._track(self._client.compute(*args, **kwargs))
+
+    def scatter(self, *args, **kwargs):
+        return self._track(self._client.scatter(*args, **kwargs))
+
+    def release_all(self):
+        """Release every future made through this client that is still alive."""
+        for future in list(self._futures.values()):
+            future.release()
+        self._futures.clear()
 
 
 def _get_client(client):
@@ -498,8 +563,18 @@ def fit_distributed(estimator, X, y=None, sample_weight=None, *, client=None,
         not isinstance(n_blocks, numbers.Integral) or n_blocks < 1
     ):
         raise ValueError(f"n_blocks must be a positive integer; got {n_blocks!r}.")
-    client = _get_client(client)
+    client = _TrackingClient(_get_client(client))
+    try:
+        _fit_on_cluster(model, client, X, y, sample_weight, n_blocks)
+    finally:
+        # On success the fit's futures are already gone; on failure the
+        # exception may keep them: release them, so the cluster holds nothing.
+        client.release_all()
+    return model
 
+
+def _fit_on_cluster(model, client, X, y, sample_weight, n_blocks):
+    """``fit_distributed``'s work, once the settings are checked."""
     blocks = _blocks(client, X, y, sample_weight, n_blocks)
     blocks = client.map(_prepare_block, blocks, estimator=model, pure=False)
     # Drop empty bag partitions (None) before anything else looks at blocks.
@@ -566,4 +641,3 @@ def fit_distributed(estimator, X, y=None, sample_weight=None, *, client=None,
     # they were computed from, should a worker (and its parts) be lost.
     del blocks, present, encoded
     model._descend(objective, W, rng=check_random_state(model.random_state))
-    return model

@@ -222,3 +222,96 @@ def test_persisted_array_with_many_features(dask_client):
     model = fit_distributed(GDLogisticRegression(momentum=0.5), dX, dy,
                             client=dask_client)
     _same_fit(model, memory)
+
+
+def _cluster_state(client):
+    """The scheduler's task keys, and the keys and bytes the workers hold."""
+    tasks = client.run_on_scheduler(
+        lambda dask_scheduler: {str(k) for k in dask_scheduler.tasks}
+    )
+    held = client.run(lambda dask_worker: {str(k) for k in dask_worker.data})
+    nbytes = sum(client.nbytes(summary=False).values())
+    return tasks, set().union(*held.values()), nbytes
+
+
+def _wait_for_cluster(client, baseline, timeout=10.0):
+    """The cluster state, once it is back to ``baseline`` (or at ``timeout``).
+
+    Releases travel asynchronously (client, scheduler, workers); an
+    unreleased future never goes, and then the state at the deadline is
+    returned for the caller's assertions to show.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        state = _cluster_state(client)
+        if (state[0] <= baseline[0] and state[1] <= baseline[1]) or (
+            time.monotonic() > deadline
+        ):
+            return state
+        time.sleep(0.05)
+
+
+def test_failed_fits_release_their_blocks(dask_client, data):
+    """A failing fit leaves nothing on the cluster, even if its exception is kept.
+
+    The exceptions (and so the fit's frames, with their futures) are kept
+    alive, as an interactive session keeps the last one; the user's own
+    persisted blocks must survive the clean-up.
+    """
+    import distributed
+
+    from sklearn_sigmoid import DivergenceError
+
+    X, y = data
+    dX = da.from_array(X, chunks=(600, -1)).persist()
+    dy = da.from_array(y, chunks=600).persist()
+    bad = X.copy()
+    bad[1000, 3] = np.nan
+    dbad = da.from_array(bad, chunks=(600, -1)).persist()
+    distributed.wait([dX, dy, dbad])
+    baseline = _cluster_state(dask_client)
+    kept = []
+    for _ in range(3):
+        # Fails in the client, mid-descent, with every block's parts made.
+        with pytest.raises(DivergenceError) as excinfo:
+            fit_distributed(GDLogisticRegression(learning_rate=1e6, max_iter=50),
+                            dX, dy, client=dask_client)
+        kept.append(excinfo)
+        # Fails on a worker, while the other blocks are being validated.
+        with pytest.raises(ValueError, match="NaN") as excinfo:
+            fit_distributed(GDLogisticRegression(), dbad, dy, client=dask_client)
+        kept.append(excinfo)
+        tasks, held, nbytes = _wait_for_cluster(dask_client, baseline)
+        assert tasks - baseline[0] == set()
+        assert held - baseline[1] == set()
+        assert nbytes <= baseline[2]
+    assert all(e.value.__traceback__ is not None for e in kept)
+    # The user's persisted arrays are intact.
+    assert_allclose(dX.compute(), X)
+    model = fit_distributed(GDLogisticRegression(max_iter=5, tol=None), dX, dy,
+                            client=dask_client)
+    assert model.n_iter_ == 5
+
+
+def test_blas_setting_travels_with_the_tasks(dask_client, data, monkeypatch):
+    """The workers' passes run under the client's ``blas_threads`` setting."""
+    from sklearn_sigmoid import config_context
+
+    X, y = data
+    dX = da.from_array(X, chunks=(600, -1))
+    sent = []
+    real_map = sk_dask._TrackingClient.map
+
+    def recording_map(self, func, *iterables, **kwargs):
+        if func.__name__.startswith("_part_"):  # the descent's tasks
+            sent.append((func.__name__, kwargs.get("blas_threads", "not sent")))
+        return real_map(self, func, *iterables, **kwargs)
+
+    monkeypatch.setattr(sk_dask._TrackingClient, "map", recording_map)
+    for setting, expected in ((None, 1), ("keep", "keep"), (3, 3)):
+        sent.clear()
+        with config_context(blas_threads=setting):
+            fit_distributed(GDLogisticRegression(max_iter=3, tol=None), dX, y,
+                            client=dask_client)
+        assert {value for _, value in sent} == {expected}, setting
+        assert any(name == "_part_value_grad_at" for name, _ in sent)

@@ -595,6 +595,9 @@ def main(argv=None):
                         help="largest synthetic matrix (1e6 needs ~3 GB and minutes)")
     parser.add_argument("--quick", action="store_true",
                         help="skip the default-threads rerun and the largest sizes")
+    parser.add_argument("--one-thread-only", action="store_true",
+                        help="skip the rerun of the time-to-gap table under the "
+                             "default BLAS thread count")
     parser.add_argument("--sections", default="12345",
                         help="which measurements to run, e.g. '3' (default: all)")
     args = parser.parse_args(argv)
@@ -623,7 +626,7 @@ def main(argv=None):
         log("1. time to optimum, one BLAS thread")
         with threadpool_limits(1):
             report["time_to_optimum"]["1"] = time_to_optimum(sets, y, log)
-        if not args.quick:
+        if not (args.quick or args.one_thread_only):
             log("1b. time to optimum, default BLAS threads")
             report["time_to_optimum"]["default"] = time_to_optimum(sets, y, log)
     with threadpool_limits(1):

@@ -1,6 +1,6 @@
 """Pictures of how a sigmoid model learns, each made in one call.
 
-Four displays in scikit-learn's style (compare
+Displays in scikit-learn's style (compare
 :class:`sklearn.metrics.RocCurveDisplay` and
 :class:`sklearn.model_selection.LearningCurveDisplay`): a class method
 ``from_estimator`` computes the data and draws it, the constructor takes data
@@ -20,7 +20,18 @@ axes.  After ``plot`` a display holds its artists (``ax_``, ``figure_``,
   parameters (``w`` and ``b`` of a one-feature neuron, or any two parameters
   of a larger model), with the path gradient descent took across it.
 * :class:`TopKeywordsDisplay` -- the features (words, for a text pipeline)
-  with the largest positive and negative weights.
+  with the largest positive and negative weights, titled with the class
+  names.
+* :class:`ConvergenceDisplay` -- a benchopt-style convergence plot: the
+  relative suboptimality of one objective against iterations or time, for
+  gradient descent and scikit-learn's lbfgs on the same axes.
+* :class:`FoldScoresDisplay` -- cross-validated scores by feature set and
+  model, every fold drawn.
+
+As scikit-learn's displays do, each ``plot`` (and ``from_estimator``) takes
+matplotlib keyword arguments for its artists: ``curve_kwargs`` (one dict, or
+one per curve) for line plots, ``bar_kw``, ``contour_kw``, ``path_kw`` and
+``point_kw`` for the others.
 
 Nothing here computes a loss or takes a step itself: curves are the
 estimators' ``loss_curve_``, paths are read from ``coef_`` and
@@ -1342,6 +1353,17 @@ def _with_max_iter(estimator, max_iter):
     return model
 
 
+def _budgets(max_iter):
+    """Iteration budgets: 1, 2, ..., 10, then about 20% apart, up to max_iter."""
+    budgets, k = [], 1
+    while k <= max_iter:
+        budgets.append(k)
+        k = k + 1 if k < 10 else max(k + 1, int(round(k * 1.2)))
+    if budgets[-1] != max_iter:
+        budgets.append(max_iter)
+    return budgets
+
+
 class ConvergenceDisplay:
     """Suboptimality against iterations and time, one curve per solver.
 
@@ -1444,7 +1466,9 @@ class ConvergenceDisplay:
         y : array-like of shape (n_samples,)
             Binary targets.
         max_iter : int, default=50
-            The largest budget.
+            The largest budget.  Budgets are every count up to 10, then
+            about 20% apart (as benchopt samples them), so the cost grows
+            like ``max_iter``, not its square.
         names : list of str, default=None
             Legend labels; None gives the class names.
         stop_at : float, default=1e-10
@@ -1454,9 +1478,10 @@ class ConvergenceDisplay:
             is among the solvers, else the best value met).
         n_repeats : int, default=3
             Each budget's fit is timed this many times and the fastest run
-            kept.  The times are then made non-decreasing in the budget (a
-            larger budget runs the same iterations and more, so a shorter
-            time is noise of the machine).
+            kept.  A budget's time is then lowered to that of any larger
+            budget that ran faster: the larger fit runs the same iterations
+            and more, and a machine's noise (other processes) only ever
+            adds time.
         ax : matplotlib Axes, default=None
             Axes to draw on; None makes a new figure.
         x : {'iteration', 'time'}, default='iteration'
@@ -1506,9 +1531,10 @@ class ConvergenceDisplay:
                 tight = clone(lbfgs[0]).set_params(tol=1e-12, max_iter=100_000)
                 f_star = value(tight.fit(X, y))
             iterations, objectives, seconds = [], [], []
+            budgets = _budgets(max_iter)
             for est in estimators:
                 its, vals, times = [], [], []
-                for k in range(1, max_iter + 1):
+                for k in budgets:
                     fastest = np.inf
                     for _ in range(n_repeats):
                         model = _with_max_iter(est, k)
@@ -1523,7 +1549,10 @@ class ConvergenceDisplay:
                         break  # converged, or the solver stopped by itself
                 iterations.append(its)
                 objectives.append(vals)
-                seconds.append(np.maximum.accumulate(times))
+                # A budget's fit runs a smaller budget's iterations and more:
+                # a smaller budget's time is at most any larger one's.  The
+                # machine's noise only adds time, so keep the lower bound.
+                seconds.append(np.minimum.accumulate(np.asarray(times)[::-1])[::-1])
         if names is None:
             names = [type(est).__name__ for est in estimators]
         if f_star is not None:

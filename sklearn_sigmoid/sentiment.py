@@ -275,7 +275,7 @@ def plot_figures(plt, fold1, results, target_names, seed, out, log):
         solvers = [make_models(entry["alpha"], seed)[name] for name in (_OURS, _LBFGS)]
         names = ["GD logistic (ours)", "LogisticRegression (lbfgs)"]
         disp = ConvergenceDisplay.from_estimator(
-            solvers, entry["X"], entry["y"], max_iter=60, names=names,
+            solvers, entry["X"], entry["y"], max_iter=80, names=names,
             ax=axes[0, j], curve_kwargs=styles,
             name=f"{feat} ({entry['X'].shape[1]} features, fold 1)",
         )

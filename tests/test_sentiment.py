@@ -210,3 +210,34 @@ def test_console_script_is_declared():
     scripts = {ep.name: ep.value for ep in metadata.entry_points(group="console_scripts")}
     assert scripts.get("sklearn-sigmoid-sentiment") == "sklearn_sigmoid.sentiment:main"
 
+
+
+def test_readme_block_is_written_from_the_json(corpus, tmp_path, capsys):
+    import importlib.util
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[1]
+    path = repo / "benchmarks" / "readme_results.py"
+    spec = importlib.util.spec_from_file_location("readme_results", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    # The repository's README holds the block's markers once.
+    text = (repo / "README.md").read_text()
+    assert text.count(module.BEGIN) == 1 and text.count(module.END) == 1
+
+    out = tmp_path / "out"
+    assert sentiment.main(["--data-home", str(corpus), "--out", str(out), "--quiet",
+                           "--features", "keywords"] + QUICK) == 0
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# title\n{module.BEGIN}\nold text\n{module.END}\nafter\n")
+    (out / "accuracy.png").write_bytes(b"png")
+    figures = tmp_path / "figures"
+    figures.mkdir()
+    assert module.main(["--results", str(out), "--readme", str(readme),
+                        "--figures", str(figures)]) == 0
+    assert (figures / "main_job_accuracy.png").read_bytes() == b"png"
+    written = readme.read_text()
+    report = json.loads((out / "movie_reviews.json").read_text())
+    assert "old text" not in written and written.endswith(f"{module.END}\nafter\n")
+    assert f"Machine: {sentiment.machine_line(report['machine'])};" in written
+    assert sentiment.markdown_table(report["results"]) in written

@@ -391,12 +391,21 @@ def main(argv=None):
     parser.add_argument("--average", type=parse_average, default=None,
                         help="false, true (from the first update) or pass2 (from "
                              "the second pass: average=<n training rows>)")
-    parser.add_argument("--grid-batch-sizes", type=int, nargs="+", default=[4, 16, 64])
+    parser.add_argument("--grid-batch-sizes", type=int, nargs="+", default=[4, 16, 64],
+                        help="batch sizes the grid tries when --batch-size, "
+                             "--learning-rate and --average are not all given "
+                             "(default: 4 16 64)")
     parser.add_argument("--grid-learning-rates", type=parse_learning_rate, nargs="+",
-                        default=[1.0, 3.0, 10.0, 30.0])
+                        default=[1.0, 3.0, 10.0, 30.0],
+                        help="learning rates the grid tries, floats or 'auto' "
+                             "(default: 1 3 10 30)")
     parser.add_argument("--grid-averages", type=parse_average, nargs="+",
-                        default=["false", "true", "pass2"])
-    parser.add_argument("--seed", type=int, default=0)
+                        default=["false", "true", "pass2"],
+                        help="averaging settings the grid tries, among false, true "
+                             "and pass2 (default: all three)")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="seed of the train/test split, the chunk order and "
+                             "the models (default: 0)")
     parser.add_argument("--out", default=str(Path(__file__).parent / "results"),
                         help="folder for the Markdown, JSON and PNG outputs")
     args = parser.parse_args(argv)

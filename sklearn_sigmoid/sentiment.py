@@ -265,12 +265,13 @@ def plot_figures(plt, fold1, results, target_names, seed, out, log):
 
     written = []
     feats = list(fold1)
-    log("Convergence curves (each solver refitted with 1, 2, ... iterations "
-        "on fold 1) ...")
+    log("Convergence curves: each solver refitted with growing iteration "
+        "budgets on fold 1 (the longest step) ...")
     fig, axes = plt.subplots(2, len(feats), figsize=(4.6 * len(feats), 7.4),
                              squeeze=False, layout="constrained")
     styles = [{"color": "C0"}, {"color": "C3", "linestyle": "--"}]
     for j, feat in enumerate(feats):
+        started = time.perf_counter()
         entry = fold1[feat]
         solvers = [make_models(entry["alpha"], seed)[name] for name in (_OURS, _LBFGS)]
         names = ["GD logistic (ours)", "LogisticRegression (lbfgs)"]
@@ -281,6 +282,7 @@ def plot_figures(plt, fold1, results, target_names, seed, out, log):
         )
         disp.plot(ax=axes[1, j], x="time", curve_kwargs=styles)
         axes[1, j].set_title(f"{feat}: against fit time (fastest of 3 runs)")
+        log(f"[{feat}] convergence curves done in {time.perf_counter() - started:.1f} s")
     fig.suptitle("Suboptimality of the L2 logistic objective (same objective "
                  "for both solvers; f* the best value found)", fontsize="medium")
     path = out / "convergence.png"
@@ -318,8 +320,10 @@ def plot_figures(plt, fold1, results, target_names, seed, out, log):
 
 def build_parser(*, data_home=None, out="sentiment-results"):
     """The command's argument parser (defaults can be set by a caller)."""
+    invoked = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else ""
     parser = argparse.ArgumentParser(
-        prog="python -m sklearn_sigmoid.sentiment",
+        prog=(invoked if invoked.startswith("sklearn-sigmoid-sentiment")
+              else "python -m sklearn_sigmoid.sentiment"),
         description="Movie-review sentiment: the package's gradient-descent models "
                     "against scikit-learn's, by cross-validation on Pang & Lee's "
                     "polarity corpus. Prints a table; writes it as Markdown and "

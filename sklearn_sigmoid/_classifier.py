@@ -61,19 +61,30 @@ class GDLogisticRegression(LinearClassifierMixin, BaseSigmoidGD):
         step.  ``'auto'`` computes the step from the data: it starts at
         ``1 / L`` (``L`` bounds the gradient's Lipschitz constant), then uses
         Barzilai-Borwein steps safeguarded by Armijo's condition, so the
-        objective decreases at every epoch and never diverges.  With momentum
-        or mini-batches, ``'auto'`` is the fixed safe step ``1 / L``.
+        objective decreases at every epoch and never diverges.  Features on a
+        larger scale than the intercept's column of ones (a mean square above
+        1) take proportionally shorter steps, so one badly scaled column does
+        not stall the others.  With momentum or mini-batches, ``'auto'`` is
+        the fixed safe step ``1 / L``.
 
     max_iter : int, default=1000
         Maximum number of epochs (passes over the training data).
 
-    tol : float or None, default=1e-5
-        Stop when the objective (or, with ``early_stopping``, the validation
-        score) has not improved by at least ``tol`` for ``n_iter_no_change``
-        consecutive epochs.  ``None`` runs exactly ``max_iter`` epochs.
+    tol : float or None, default=1e-4
+        When to stop.  Full-batch descent stops once the fit is known to be
+        close enough to the optimum: with ``loss='cross_entropy'`` and
+        ``alpha > 0``, once a duality gap certifies that the objective is
+        within a relative ``tol`` of its minimum (``dual_gap_ <= tol *
+        objective``); with ``loss='mse'`` (not convex) or ``alpha=0``, once
+        every entry of the gradient is at most ``tol`` in absolute value, as
+        scikit-learn's lbfgs does.  Mini-batches and ``early_stopping`` stop
+        when the objective (or the validation score) has not improved by at
+        least ``tol`` for ``n_iter_no_change`` consecutive epochs.  ``None``
+        runs exactly ``max_iter`` epochs.
 
     n_iter_no_change : int, default=5
-        Number of epochs without improvement before stopping.
+        Number of epochs without improvement before stopping (mini-batches
+        and ``early_stopping`` only).
 
     alpha : float, default=1e-4
         L2 penalty ``alpha / 2 * ||coef_||^2`` added to the mean loss (the
@@ -148,6 +159,18 @@ class GDLogisticRegression(LinearClassifierMixin, BaseSigmoidGD):
 
     n_iter_ : int
         Number of epochs run.
+
+    dual_gap_ : float or None
+        A certified upper bound on ``objective - min objective`` at the fitted
+        parameters (the duality gap of the last full-batch epoch), for the
+        cross-entropy with ``alpha > 0``; ``inf`` where no certificate exists
+        (``loss='mse'``, ``alpha=0``); ``None`` for mini-batch fits and
+        ``partial_fit``.
+
+    stop_reason_ : str
+        Which rule ended the fit: ``'certified gap'``, ``'gradient'``,
+        ``'no improvement'``, ``'no decrease possible'`` (the line search
+        found no decrease at the data's precision) or ``'max_iter'``.
 
     loss_curve_ : list of float
         Training objective after each epoch (for mini-batches, the mean of

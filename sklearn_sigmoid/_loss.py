@@ -35,7 +35,7 @@ way ``|z|`` of 1e4 (or far more) gives finite values and no warning.
 """
 
 import numpy as np
-from scipy.special import entr, expit, log_expit, logsumexp, softmax
+from scipy.special import expit, log_expit, logsumexp, softmax
 
 __all__ = [
     "LOSS_ALIASES",
@@ -73,6 +73,19 @@ def _sum_outputs(values):
     if values.shape[1] == 1:
         return values[:, 0]
     return np.sum(values, axis=1)
+
+
+def _neg_xlogx(P):
+    """``-p log p`` elementwise for ``p`` in [0, 1] (0 at 0), in a new array.
+
+    What :func:`scipy.special.entr` computes, three times faster: the
+    logarithm of ``max(p, tiny)`` is finite, and ``0 * finite = 0``.
+    """
+    out = np.maximum(P, np.finfo(np.float64).tiny)
+    np.log(out, out=out)
+    out *= P
+    np.negative(out, out=out)
+    return out
 
 
 def _exp_neg_abs(raw):
@@ -187,7 +200,8 @@ class SigmoidCrossEntropy(_SigmoidLoss):
         outputs), defined where ``r + y`` lies in [0, 1]: the dual objective
         of the fit is written with it (see :meth:`LinearObjective.duality_gap`).
         """
-        return _sum_outputs(entr(P) + entr(1.0 - P))
+        Q = 1.0 - P
+        return _sum_outputs(_neg_xlogx(P) + _neg_xlogx(Q))
 
     @staticmethod
     def feasible_mix(P_mean, Y_mean):
@@ -197,14 +211,16 @@ class SigmoidCrossEntropy(_SigmoidLoss):
         Returns ``(lam, v)``: ``lam * P + (1 - lam) * v`` has the weighted
         mean ``Y_mean`` and stays in [0, 1] (one pair per output column).
         """
-        with np.errstate(divide="ignore", invalid="ignore"):
-            lam = np.minimum.reduce([
-                np.ones_like(P_mean),
-                np.where(P_mean > Y_mean, Y_mean / P_mean, 1.0),
-                np.where(P_mean < Y_mean, (1.0 - Y_mean) / (1.0 - P_mean), 1.0),
-            ])
-            v = np.where(lam < 1.0, (Y_mean - lam * P_mean) / (1.0 - lam), 0.0)
-        return lam, np.clip(v, 0.0, 1.0)
+        lam, v = np.ones(len(P_mean)), np.zeros(len(P_mean))
+        # One pair per output (a handful of numbers: plain floats are fastest).
+        for j, (p, y) in enumerate(zip(P_mean.tolist(), Y_mean.tolist())):
+            if p > y:  # outputs too high on average: scale them down
+                lam[j] = y / p
+            elif p < y:  # too low: scale 1 - p down
+                lam[j] = (1.0 - y) / (1.0 - p)
+            if lam[j] < 1.0:
+                v[j] = min(max((y - lam[j] * p) / (1.0 - lam[j]), 0.0), 1.0)
+        return lam, v
 
     def loss(self, raw, Y):
         # -y log s - (1 - y) log(1 - s) = -y z - log(1 - s), since
@@ -269,7 +285,7 @@ class SoftmaxCrossEntropy(_SoftmaxLoss):
     def dual_entropy(P):
         """``-loss*(p - y)`` of each sample: the Shannon entropy of its row
         of probabilities (the conjugate of ``logsumexp``, on the simplex)."""
-        return np.sum(entr(P), axis=1)
+        return np.sum(_neg_xlogx(P), axis=1)
 
     @staticmethod
     def feasible_mix(P_mean, Y_mean):

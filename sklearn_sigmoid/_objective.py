@@ -224,8 +224,8 @@ class L2Penalty:
             if self.fit_intercept:
                 Y_mean, X_mean, XY_mean = self._dual_constants()
                 lam, v = loss.feasible_mix(self._output_means(raw), Y_mean)
-                lam = np.broadcast_to(np.asarray(lam, dtype=np.float64), Y_mean.shape)
-                if np.all(lam >= 1.0):
+                lam = lam * np.ones_like(Y_mean)  # one per output
+                if lam.min() >= 1.0:
                     lam = None
                 else:
                     XT_theta += XY_mean

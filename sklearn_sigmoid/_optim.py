@@ -17,8 +17,16 @@ Update rules
   adapt to the curvature met along the path.  Each trial is accepted only if
   it satisfies Armijo's sufficient-decrease condition, otherwise it is
   halved; since any step up to ``1 / L`` satisfies it, every epoch decreases
-  the objective.  (Measured and rejected: a Jacobi diagonal metric from
-  per-feature curvature bounds was slower on text counts; so were a
+  the objective.  Columns whose weighted mean square exceeds 1 (the
+  intercept's column of ones) have their gradient divided by it (a diagonal
+  metric, applied only above that scale): a feature on a 1e6 scale no longer
+  stalls the others, and on the polarity corpus a certified 1e-4 gap takes
+  500 epochs instead of 1130 on raw word counts, 93 instead of 100 on the
+  Hu & Liu counts and 12 instead of 23 on the two summed counts, while
+  scaled features (standardised, MaxAbs, binary) take the same plain steps
+  as before.  (Measured and rejected: a full Jacobi metric, which also
+  lengthens the steps of small columns, took 754 epochs on binary counts to
+  a 1e-4 gap against 151, and a square-root one 224; a
   nonmonotone (GLL) line search and adaptive BB choices; backtracking by
   quadratic interpolation instead of halving saved trials, 1.9 to 1.5 an
   epoch on raw counts, but took 607 epochs to a 1e-4 gap there against 443.)
@@ -36,8 +44,15 @@ start) raises :class:`DivergenceError`.
 
 Stopping
 --------
-:class:`StoppingRule` is scikit-learn's ``SGDClassifier`` rule: stop when the
-monitored value has not improved on the best one by at least ``tol`` for
+:class:`OptimalityRule` ends full-batch descent once the fit is known to be
+near the optimum: for the cross-entropies with ``alpha > 0`` when the duality
+gap (a certified bound on ``J(W) - min J``, see
+:meth:`~sklearn_sigmoid._objective.L2Penalty.duality_gap`) is at most ``tol``
+times the objective; otherwise (the squared error, which is not convex, or
+``alpha = 0``) when every gradient entry is at most ``tol``, as lbfgs's test.
+:class:`StoppingRule` is scikit-learn's ``SGDClassifier`` rule, for noisy
+objectives (mini-batches, validation scores): stop when the monitored value
+has not improved on the best one by at least ``tol`` for
 ``n_iter_no_change`` consecutive epochs.
 """
 

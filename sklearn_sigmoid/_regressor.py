@@ -47,12 +47,21 @@ class SigmoidNeuronRegressor(RegressorMixin, BaseSigmoidGD):
     max_iter : int, default=1000
         Maximum number of epochs.
 
-    tol : float or None, default=1e-5
-        Stop when the objective (or validation score) has not improved by
-        ``tol`` for ``n_iter_no_change`` epochs; ``None`` runs ``max_iter``.
+    tol : float or None, default=1e-4
+        When to stop.  Full-batch descent stops once the fit is known to be
+        close enough to the optimum: with ``loss='cross_entropy'`` and
+        ``alpha > 0``, once a duality gap certifies that the objective is
+        within a relative ``tol`` of its minimum (``dual_gap_ <= tol *
+        objective``); with ``loss='mse'`` (not convex) or ``alpha=0``, once
+        every entry of the gradient is at most ``tol`` in absolute value, as
+        scikit-learn's lbfgs does.  Mini-batches and ``early_stopping`` stop
+        when the objective (or the validation score) has not improved by at
+        least ``tol`` for ``n_iter_no_change`` consecutive epochs.  ``None``
+        runs exactly ``max_iter`` epochs.
 
     n_iter_no_change : int, default=5
-        Number of epochs without improvement before stopping.
+        Number of epochs without improvement before stopping (mini-batches
+        and ``early_stopping`` only).
 
     alpha : float, default=1e-4
         L2 penalty ``alpha / 2 * ||coef_||^2`` (intercept not penalised).
@@ -129,6 +138,18 @@ class SigmoidNeuronRegressor(RegressorMixin, BaseSigmoidGD):
 
     n_iter_ : int
         Number of epochs run.
+
+    dual_gap_ : float or None
+        A certified upper bound on ``objective - min objective`` at the fitted
+        parameters (the duality gap of the last full-batch epoch), for the
+        cross-entropy with ``alpha > 0``; ``inf`` where no certificate exists
+        (``loss='mse'``, ``alpha=0``); ``None`` for mini-batch fits and
+        ``partial_fit``.
+
+    stop_reason_ : str
+        Which rule ended the fit: ``'certified gap'``, ``'gradient'``,
+        ``'no improvement'``, ``'no decrease possible'`` (the line search
+        found no decrease at the data's precision) or ``'max_iter'``.
 
     loss_curve_ : list of float
         Training objective (on the [0, 1] scale) after each epoch.

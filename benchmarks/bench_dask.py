@@ -12,13 +12,15 @@ difference between the two fits.  On one machine with two cores the cluster cann
 be faster than memory: the point of distributing is rows that do not fit one
 machine, and this measures what each epoch pays for it.
 
-Run: ``python benchmarks/bench_dask.py [--rows 10000 100000]``; needs the
-``[dask]`` extra; writes ``results/bench_dask.json`` and ``.md``.
+Run: ``python benchmarks/bench_dask.py [--rows 10000 30000 100000]``; needs
+the ``[dask]`` extra; writes ``results/bench_dask.json`` and ``.md`` and, with
+matplotlib, ``results/bench_dask.png`` (epoch time in memory and on the
+cluster against the number of rows).
 """
 
 import argparse
 import json
-import platform
+import os
 import sys
 import time
 import warnings
@@ -30,7 +32,10 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn_sigmoid import GDLogisticRegression
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import RESULTS, machine_info, machine_line  # noqa: E402
 from bench_fit import zipf_bag_of_words  # noqa: E402
+
+STEPS = {"auto": "spectral step + line search", "momentum": "fixed step 1/L, momentum 0.9"}
 
 
 def timed(fn):
@@ -46,9 +51,15 @@ def main():
     from sklearn_sigmoid.dask import fit_distributed
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 100_000])
-    parser.add_argument("--epochs", type=int, default=30)
-    parser.add_argument("--out", default=str(Path(__file__).parent / "results"))
+    parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 30_000, 100_000],
+                        help="sizes of the synthetic bag-of-words matrices, in rows "
+                             "(default: 10000 30000 100000)")
+    parser.add_argument("--epochs", type=int, default=30,
+                        help="epochs of every fit, the same on both sides "
+                             "(default: 30)")
+    parser.add_argument("--out", default=str(RESULTS),
+                        help="folder for bench_dask.json, .md and .png "
+                             "(default: benchmarks/results)")
     args = parser.parse_args()
 
     cluster = distributed.LocalCluster(
@@ -56,9 +67,11 @@ def main():
         dashboard_address=None, scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
     )
     client = distributed.Client(cluster)
-    machine = (f"{platform.machine()}, {len(client.scheduler_info()['workers'])} "
-               f"workers x 1 thread on a {__import__('os').cpu_count()}-core machine")
-    print(f"Machine: {machine}")
+    n_workers = len(client.scheduler_info()["workers"])
+    info = machine_info()
+    machine = (f"{machine_line(info)}; {n_workers} Dask workers x 1 thread on "
+               f"{os.cpu_count()} cores")
+    print(f"Machine: {machine}", flush=True)
     rows = []
     try:
         for n in args.rows:
@@ -95,7 +108,8 @@ def main():
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "bench_dask.json").write_text(json.dumps(
-        {"machine": machine, "epochs": args.epochs, "rows": rows}, indent=2))
+        {"machine": info, "dask_workers": n_workers, "threads_per_worker": 1,
+         "epochs": args.epochs, "rows": rows}, indent=2, default=str))
     lines = [f"Machine: {machine}; {args.epochs} epochs each.", "",
              "| rows | nnz | step | epoch in memory | epoch on Dask | max coef diff |",
              "|---|---|---|---|---|---|"]
@@ -108,6 +122,43 @@ def main():
                 f"{r[f'{label}_max_coef_diff']:.1e} |")
     (out / "bench_dask.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
+    png = plot_epoch_times(rows, args.epochs, n_workers, out)
+    print(f"wrote {out / 'bench_dask.md'}, {out / 'bench_dask.json'}"
+          + (f", {png}" if png else " (no figure: matplotlib is not installed)"))
+
+
+def plot_epoch_times(rows, epochs, n_workers, out):
+    """Epoch time in memory and on the cluster against rows, log-log; the path."""
+    try:
+        import matplotlib
+    except ImportError:
+        return None
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    sizes = [r["rows"] for r in rows]
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4.2), sharey=True,
+                             layout="constrained")
+    for ax, (label, title) in zip(axes, STEPS.items()):
+        for side, style in (("memory", {"color": "C0", "marker": "o"}),
+                            ("dask", {"color": "C3", "marker": "s",
+                                      "linestyle": "--"})):
+            ms = [r[f"{label}_{side}_epoch_s"] * 1e3 for r in rows]
+            name = "in memory" if side == "memory" else f"on Dask ({n_workers} workers)"
+            ax.plot(sizes, ms, label=name, **style)
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("rows")
+        ax.set_title(f"{label}: {title}")
+        ax.grid(alpha=0.3, which="both")
+        ax.legend(loc="upper left")
+    axes[0].set_ylabel(f"time per epoch (ms, mean of {epochs})")
+    fig.suptitle("GDLogisticRegression: an epoch in memory against one on a local "
+                 "Dask cluster", fontsize="medium")
+    path = out / "bench_dask.png"
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+    return path
 
 
 if __name__ == "__main__":

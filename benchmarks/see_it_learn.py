@@ -13,8 +13,9 @@
 * ``top_keywords.png`` -- the words two full-vocabulary models weigh most:
   one on word counts (the README's pipeline), one on word presence.
 
-The movie reviews are read from ``--data-home``, else ``$SKLEARN_SIGMOID_DATA``,
-else ``../shared/data`` beside the project.
+The movie reviews are looked for in ``--data-home``, then
+``$SKLEARN_SIGMOID_DATA``, then ``../shared/data`` beside the project, then
+``~/sklearn_sigmoid_data`` (the order of every script; see ``_common.py``).
 
 Run: ``python benchmarks/see_it_learn.py [--data-home DIR] [--out DIR]``
 (needs the ``plot`` extra: ``pip install -e ".[plot]"``).
@@ -22,7 +23,6 @@ Run: ``python benchmarks/see_it_learn.py [--data-home DIR] [--out DIR]``
 
 import argparse
 import io
-import os
 import time
 from pathlib import Path
 
@@ -36,7 +36,12 @@ from PIL import Image  # installed with matplotlib
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MaxAbsScaler
 
-from sklearn_sigmoid import GDLogisticRegression, SigmoidNeuronRegressor
+import sys  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import DATA_HOME_HELP, default_data_home  # noqa: E402
+
+from sklearn_sigmoid import GDLogisticRegression, SigmoidNeuronRegressor  # noqa: E402
 from sklearn_sigmoid.datasets import load_movie_reviews
 from sklearn_sigmoid.features import KeywordCounter, make_sentiment_pipeline
 from sklearn_sigmoid.inspection import (
@@ -56,10 +61,6 @@ LECTURE_ETA = 1.0  # the lecture sums the two per-point gradients ...
 LECTURE_LEARNING_RATE = len(LECTURE_X) * LECTURE_ETA  # ... the package averages
 LECTURE_START = (0.0, -8.0)
 LECTURE_GRID = {"x_range": (-2.0, 6.0), "y_range": (-10.0, 2.0)}
-
-
-def default_data_home():
-    return Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
 def lecture_neuron(loss):
@@ -160,15 +161,12 @@ def save(fig, path):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data-home", default=None,
-                        help="folder holding movie_reviews/ (default: "
-                        "$SKLEARN_SIGMOID_DATA, else ../shared/data)")
+    parser.add_argument("--data-home", default=default_data_home(),
+                        help=DATA_HOME_HELP)
     parser.add_argument("--out", default=str(FIGURES),
                         help="folder for the PNG files (default: benchmarks/figures)")
     args = parser.parse_args(argv)
-    data_home = args.data_home or os.environ.get("SKLEARN_SIGMOID_DATA") or (
-        default_data_home()
-    )
+    data_home = args.data_home
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
 

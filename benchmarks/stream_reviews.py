@@ -71,8 +71,6 @@ tables.  Run: ``python benchmarks/stream_reviews.py``.
 
 import argparse
 import json
-import os
-import platform
 import sys
 import time
 import tracemalloc
@@ -80,7 +78,6 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-import sklearn
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import HashingVectorizer
@@ -89,8 +86,11 @@ from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import train_test_split
 from threadpoolctl import threadpool_limits
 
-from sklearn_sigmoid import DivergenceError, GDLogisticRegression
-from sklearn_sigmoid.datasets import iter_movie_reviews, list_movie_reviews
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import DATA_HOME_HELP, default_data_home, machine_info, machine_line  # noqa: E402
+
+from sklearn_sigmoid import DivergenceError, GDLogisticRegression  # noqa: E402
+from sklearn_sigmoid.datasets import iter_movie_reviews, list_movie_reviews  # noqa: E402
 
 CLASSES = np.array([0, 1])
 N_FEATURES = 2**18
@@ -101,12 +101,6 @@ N_FEATURES = 2**18
 AVERAGES = {"false": False, "true": True, "pass2": "pass2"}
 AVERAGE_LABELS = {"false": "no averaging", "true": "averaged from the 1st update",
                   "pass2": "averaged from pass 2"}
-
-
-def default_data_home():
-    """``../shared/data`` beside the project if present, else the loader's default."""
-    shared = Path(__file__).resolve().parents[2] / "shared" / "data"
-    return str(shared) if shared.is_dir() else None
 
 
 def make_vectorizer():
@@ -384,8 +378,7 @@ def plot_curve(ours, plain, sgd, in_memory, settings, out):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-home", default=default_data_home(),
-                        help="folder holding the corpus (default: ../shared/data if "
-                             "present, else $SKLEARN_SIGMOID_DATA or ~/sklearn_sigmoid_data)")
+                        help=DATA_HOME_HELP)
     parser.add_argument("--chunk-size", type=int, default=200,
                         help="reviews per streamed chunk (default 200)")
     parser.add_argument("--passes", type=int, default=10,
@@ -398,12 +391,21 @@ def main(argv=None):
     parser.add_argument("--average", type=parse_average, default=None,
                         help="false, true (from the first update) or pass2 (from "
                              "the second pass: average=<n training rows>)")
-    parser.add_argument("--grid-batch-sizes", type=int, nargs="+", default=[4, 16, 64])
+    parser.add_argument("--grid-batch-sizes", type=int, nargs="+", default=[4, 16, 64],
+                        help="batch sizes the grid tries when --batch-size, "
+                             "--learning-rate and --average are not all given "
+                             "(default: 4 16 64)")
     parser.add_argument("--grid-learning-rates", type=parse_learning_rate, nargs="+",
-                        default=[1.0, 3.0, 10.0, 30.0])
+                        default=[1.0, 3.0, 10.0, 30.0],
+                        help="learning rates the grid tries, floats or 'auto' "
+                             "(default: 1 3 10 30)")
     parser.add_argument("--grid-averages", type=parse_average, nargs="+",
-                        default=["false", "true", "pass2"])
-    parser.add_argument("--seed", type=int, default=0)
+                        default=["false", "true", "pass2"],
+                        help="averaging settings the grid tries, among false, true "
+                             "and pass2 (default: all three)")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="seed of the train/test split, the chunk order and "
+                             "the models (default: 0)")
     parser.add_argument("--out", default=str(Path(__file__).parent / "results"),
                         help="folder for the Markdown, JSON and PNG outputs")
     args = parser.parse_args(argv)
@@ -574,11 +576,7 @@ def main(argv=None):
         "curve_ours": ours_curve, "curve_ours_without_averaging": plain_curve,
         "curve_sgdclassifier": sgd_curve,
         "in_memory": in_memory,
-        "machine": {
-            "python": platform.python_version(), "platform": platform.platform(),
-            "cpu_count": os.cpu_count(), "numpy": np.__version__,
-            "scikit-learn": sklearn.__version__, "blas_threads": 1,
-        },
+        "machine": machine_info(blas_threads_during_fits=1),
         "total_seconds": total,
     }
     (out / "stream_reviews.json").write_text(json.dumps(report, indent=2, default=str))
@@ -591,8 +589,8 @@ def main(argv=None):
     (out / "stream_reviews.md").write_text(
         f"Streaming Pang & Lee polarity v2.0 from disk: {n_train} training reviews in "
         f"chunks of {args.chunk_size}, {args.passes} passes, {len(test_idx)} held out; "
-        f"{report['vectorizer']}; one BLAS thread; Python "
-        f"{report['machine']['python']}, scikit-learn {sklearn.__version__}.\n\n"
+        f"{report['vectorizer']}; one BLAS thread. Machine: "
+        f"{machine_line(report['machine'])}.\n\n"
         + summary_table(final) + "\n\n" + "\n".join(pass_lines) + "\n\n"
         + "\n".join(memory_lines) + grid_md
         + "\n\nHeld-out scores after every chunk:\n\n"

@@ -29,6 +29,7 @@ hyphenated entries (``"ill-conceived"``, ``"over-hyped"``) then match as
 written.
 """
 
+import os
 import re
 from collections.abc import Iterable, Mapping
 
@@ -553,11 +554,24 @@ def make_sentiment_pipeline(estimator=None, *, keywords="default", scale=True,
     estimator : estimator or None, default=None
         The final step; None gives ``GDLogisticRegression()``.  Used as it
         is (not cloned).
-    keywords : 'default', (positive, negative) or None, default='default'
-        The ``"features"`` step.  ``'default'``: ``KeywordCounter()`` with the
-        default keywords.  A pair of keyword lists:
-        ``KeywordCounter(positive=..., negative=...)``.  None: a
-        ``CountVectorizer`` over the full vocabulary (the usual bag of words).
+    keywords : 'default', list of str, (positive, negative), path or None, \
+            default='default'
+        The ``"features"`` step.
+
+        * ``'default'``: ``KeywordCounter()`` with the default keywords.
+        * A flat list of keywords, e.g. ``["good", "bad", "boring"]``: one
+          count per keyword, by a ``CountVectorizer`` whose vocabulary is
+          the keywords (tokenised as :class:`KeywordCounter` tokenises them,
+          so multi-word keywords count as n-grams).
+        * A pair of keyword lists: ``KeywordCounter(positive=...,
+          negative=...)``.
+        * A path (str or path-like) to a lexicon in Hu & Liu's format (one
+          word a line, ``;`` comments): a folder holding
+          ``positive-words.txt`` and ``negative-words.txt`` gives
+          ``KeywordCounter.from_lexicon(...)`` on the two files; a single
+          word-list file gives one count per word, as a flat list does.
+        * None: a ``CountVectorizer`` over the full vocabulary (the usual
+          bag of words).
     scale : bool, 'passthrough' or transformer, default=True
         The ``"scale"`` step.  True: ``MaxAbsScaler()``, which divides each
         column by its largest absolute value and keeps sparse input sparse.
@@ -565,8 +579,9 @@ def make_sentiment_pipeline(estimator=None, *, keywords="default", scale=True,
         the step is ``'passthrough'`` (does nothing).
     **vectorizer_params
         Parameters of the ``"features"`` step: of :class:`KeywordCounter`
-        (``summarize``, ``log_length``, ...) or, with ``keywords=None``, of
-        ``CountVectorizer``.
+        (``summarize``, ``log_length``, ...) or, with ``keywords=None``, a
+        flat list or a word-list file, of ``CountVectorizer`` (``binary``,
+        ``lowercase``, ...).
 
     Returns
     -------
@@ -584,35 +599,21 @@ def make_sentiment_pipeline(estimator=None, *, keywords="default", scale=True,
     ['features', 'scale', 'model']
     >>> pipe.fit(docs, y).predict(["superb and great", "awful and boring"])
     array([1, 0])
+    >>> flat = make_sentiment_pipeline(keywords=["great", "boring", "waste"])
+    >>> flat.fit(docs, y)[:-1].get_feature_names_out()
+    array(['great', 'boring', 'waste'], dtype=object)
     """
     if estimator is None:
         estimator = GDLogisticRegression()
 
     if keywords is None:
         features = CountVectorizer(**vectorizer_params)
-    elif isinstance(keywords, str):
-        if keywords != "default":
-            raise ValueError(
-                f"keywords must be 'default', a pair (positive, negative) of "
-                f"keyword lists, or None; got {keywords!r}."
-            )
+    elif isinstance(keywords, str) and keywords == "default":
         features = KeywordCounter(**vectorizer_params)
+    elif isinstance(keywords, (str, os.PathLike)):
+        features = _lexicon_features(keywords, vectorizer_params)
     else:
-        try:
-            positive, negative = keywords
-        except (TypeError, ValueError):
-            raise ValueError(
-                "keywords must be 'default', a pair (positive, negative) of "
-                f"keyword lists, or None; got {keywords!r}."
-            ) from None
-        if isinstance(positive, (str, bytes)) or isinstance(negative, (str, bytes)):
-            raise TypeError(
-                "keywords must be a pair of keyword lists, e.g. "
-                f"(['good'], ['bad']); got {keywords!r}."
-            )
-        features = KeywordCounter(
-            positive=positive, negative=negative, **vectorizer_params
-        )
+        features = _listed_keyword_features(keywords, vectorizer_params)
 
     if scale is True:
         scaler = MaxAbsScaler()
@@ -629,4 +630,85 @@ def make_sentiment_pipeline(estimator=None, *, keywords="default", scale=True,
         )
     return Pipeline(
         [("features", features), ("scale", scaler), ("model", estimator)]
+    )
+
+
+_KEYWORDS_FORMS = (
+    "keywords must be 'default', a list of keywords, a pair (positive, "
+    "negative) of keyword lists, a path to a lexicon file or folder, or None"
+)
+_LEXICON_FILES = ("positive-words.txt", "negative-words.txt")
+
+
+def _keyword_count_vectorizer(keywords, vectorizer_params):
+    """A ``CountVectorizer`` counting each of ``keywords`` (one column each)."""
+    params = {"token_pattern": DEFAULT_TOKEN_PATTERN, "lowercase": True,
+              "dtype": np.float64, **vectorizer_params}
+    for name in ("vocabulary", "ngram_range", "analyzer"):
+        if name in params:
+            raise TypeError(
+                f"{name}= cannot be set with a list of keywords: the keywords "
+                f"are the vocabulary."
+            )
+    preprocess, tokenize = _text_tools(params["lowercase"], params["token_pattern"])
+    terms = _keyword_terms(keywords, "keywords", None, preprocess, tokenize,
+                           params["token_pattern"])
+    longest = max(len(term.split()) for term in terms)
+    return CountVectorizer(vocabulary=terms, ngram_range=(1, longest), **params)
+
+
+def _listed_keyword_features(keywords, vectorizer_params):
+    """The features step for a flat keyword list or a (positive, negative) pair."""
+    if isinstance(keywords, Mapping) or not isinstance(keywords, Iterable) or (
+        isinstance(keywords, bytes)
+    ):
+        raise ValueError(f"{_KEYWORDS_FORMS}; got {keywords!r}.")
+    items = list(keywords)
+    if items and all(isinstance(item, str) for item in items):
+        return _keyword_count_vectorizer(items, vectorizer_params)
+    if len(items) == 2 and not any(isinstance(item, (str, bytes)) for item in items):
+        positive, negative = items
+        return KeywordCounter(positive=positive, negative=negative,
+                              **vectorizer_params)
+    if len(items) == 2:
+        raise TypeError(
+            "keywords mixes a keyword with a list: give a flat list of keywords "
+            f"(['good', 'bad']) or a pair of lists ((['good'], ['bad'])); got "
+            f"{keywords!r}."
+        )
+    if not items:
+        raise ValueError("keywords is empty; give at least one keyword.")
+    raise ValueError(f"{_KEYWORDS_FORMS}; got {keywords!r}.")
+
+
+def _lexicon_features(path, vectorizer_params):
+    """The features step for a Hu & Liu lexicon folder or word-list file."""
+    path = os.fspath(path)
+    if os.path.isdir(path):
+        files = [os.path.join(path, name) for name in _LEXICON_FILES]
+        missing = [name for name, f in zip(_LEXICON_FILES, files)
+                   if not os.path.isfile(f)]
+        if missing:
+            raise FileNotFoundError(
+                f"keywords={path!r} is a folder, but it holds no "
+                f"{' and no '.join(missing)}: a Hu & Liu lexicon folder holds "
+                f"{' and '.join(_LEXICON_FILES)}.  Point at one word-list file "
+                f"to count its words."
+            )
+        return KeywordCounter.from_lexicon(*files, **vectorizer_params)
+    if os.path.isfile(path):
+        words = read_lexicon_file(path)
+        if not words:
+            raise ValueError(f"The lexicon file {path} holds no word.")
+        preprocess, tokenize = _text_tools(
+            vectorizer_params.get("lowercase", True),
+            vectorizer_params.get("token_pattern", DEFAULT_TOKEN_PATTERN),
+        )
+        # As from_lexicon does: entries that are not whole tokens are dropped.
+        countable = [w for w in words if _keyword_term(w, preprocess, tokenize)]
+        return _keyword_count_vectorizer(countable, vectorizer_params)
+    raise FileNotFoundError(
+        f"keywords={path!r}: no such lexicon file or folder.  A string is read "
+        f"as a path (or 'default'); to count one keyword, give a list: "
+        f"keywords=[{path!r}]."
     )

@@ -1,6 +1,6 @@
 """Pictures of how a sigmoid model learns, each made in one call.
 
-Four displays in scikit-learn's style (compare
+Displays in scikit-learn's style (compare
 :class:`sklearn.metrics.RocCurveDisplay` and
 :class:`sklearn.model_selection.LearningCurveDisplay`): a class method
 ``from_estimator`` computes the data and draws it, the constructor takes data
@@ -20,7 +20,18 @@ axes.  After ``plot`` a display holds its artists (``ax_``, ``figure_``,
   parameters (``w`` and ``b`` of a one-feature neuron, or any two parameters
   of a larger model), with the path gradient descent took across it.
 * :class:`TopKeywordsDisplay` -- the features (words, for a text pipeline)
-  with the largest positive and negative weights.
+  with the largest positive and negative weights, titled with the class
+  names.
+* :class:`ConvergenceDisplay` -- a benchopt-style convergence plot: the
+  relative suboptimality of one objective against iterations or time, for
+  gradient descent and scikit-learn's lbfgs on the same axes.
+* :class:`FoldScoresDisplay` -- cross-validated scores by feature set and
+  model, every fold drawn.
+
+As scikit-learn's displays do, each ``plot`` (and ``from_estimator``) takes
+matplotlib keyword arguments for its artists: ``curve_kwargs`` (one dict, or
+one per curve) for line plots, ``bar_kw``, ``contour_kw``, ``path_kw`` and
+``point_kw`` for the others.
 
 Nothing here computes a loss or takes a step itself: curves are the
 estimators' ``loss_curve_``, paths are read from ``coef_`` and
@@ -43,9 +54,12 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from ._base import BaseSigmoidGD
+from ._classifier import GDLogisticRegression
 from ._optim import DivergenceError
 
 __all__ = [
+    "ConvergenceDisplay",
+    "FoldScoresDisplay",
     "LearningRateSweepDisplay",
     "LossCurveDisplay",
     "LossSurfaceDisplay",
@@ -70,12 +84,32 @@ def _check_matplotlib_support(caller_name):
         ) from exc
 
 
-def _get_ax(ax, projection=None):
+def _get_ax(ax, projection=None, layout=None):
     import matplotlib.pyplot as plt
 
     if ax is None:
-        ax = plt.figure().add_subplot(projection=projection)
+        ax = plt.figure(layout=layout).add_subplot(projection=projection)
     return ax
+
+
+def _artist_kwargs(kwargs, n, what):
+    """``kwargs`` (None, one dict, or a list of ``n`` dicts) as ``n`` dicts.
+
+    The matplotlib keyword arguments of ``n`` artists, in the style of
+    scikit-learn's ``curve_kwargs``: one dict applies to every artist, a list
+    gives one dict per artist.
+    """
+    if kwargs is None:
+        return [{} for _ in range(n)]
+    if isinstance(kwargs, dict):
+        return [dict(kwargs) for _ in range(n)]
+    kwargs = list(kwargs)
+    if len(kwargs) != n or not all(isinstance(kw, dict) for kw in kwargs):
+        raise ValueError(
+            f"{what} must be a dict or a list of {n} dicts (one per curve); got "
+            f"{len(kwargs)} item(s)."
+        )
+    return [dict(kw) for kw in kwargs]
 
 
 def _final_step(estimator):
@@ -291,7 +325,7 @@ class LossCurveDisplay:
 
     @classmethod
     def from_estimator(cls, estimator, *, names=None, log_scale=False,
-                       validation="panel", ax=None):
+                       validation="panel", ax=None, curve_kwargs=None):
         """Draw the loss curves of one or several fitted estimators.
 
         Parameters
@@ -309,6 +343,9 @@ class LossCurveDisplay:
             Where validation scores go (see :meth:`plot`).
         ax : matplotlib Axes, default=None
             Axes to draw on; None makes a new figure.
+        curve_kwargs : dict or list of dict, default=None
+            Keyword arguments of :func:`matplotlib.pyplot.plot` for the loss
+            curves: one dict for all, or one per estimator.
 
         Returns
         -------
@@ -332,9 +369,11 @@ class LossCurveDisplay:
             names = _default_names(estimators)
         display = cls(curves, validation_scores=scores, names=names,
                       score_name=_score_name(estimators))
-        return display.plot(ax=ax, log_scale=log_scale, validation=validation)
+        return display.plot(ax=ax, log_scale=log_scale, validation=validation,
+                            curve_kwargs=curve_kwargs)
 
-    def plot(self, ax=None, *, log_scale=False, validation="panel"):
+    def plot(self, ax=None, *, log_scale=False, validation="panel",
+             curve_kwargs=None):
         """Draw the curves.
 
         Parameters
@@ -347,6 +386,10 @@ class LossCurveDisplay:
             Where validation scores go, if any curve has them: a panel
             below the loss curves (carved out of ``ax``, sharing its epoch
             axis), a second y-axis on the right of ``ax``, or nowhere.
+        curve_kwargs : dict or list of dict, default=None
+            Keyword arguments of :func:`matplotlib.pyplot.plot` for the loss
+            curves (``color``, ``linestyle``, ``label``, ...): one dict for
+            all, or one per curve.  They override the defaults.
 
         Returns
         -------
@@ -358,10 +401,11 @@ class LossCurveDisplay:
             raise ValueError(
                 f"validation must be 'panel', 'twin' or False; got {validation!r}."
             )
+        kwargs = _artist_kwargs(curve_kwargs, len(self.loss_curves), "curve_kwargs")
         ax = _get_ax(ax)
         self.lines_ = [
-            ax.plot(np.arange(1, len(curve) + 1), curve, label=name)[0]
-            for curve, name in zip(self.loss_curves, self.names)
+            ax.plot(np.arange(1, len(curve) + 1), curve, **{"label": name, **kw})[0]
+            for curve, name, kw in zip(self.loss_curves, self.names, kwargs)
         ]
         if log_scale:
             ax.set_yscale("log")
@@ -497,6 +541,7 @@ class LearningRateSweepDisplay:
         log_scale=False,
         ax=None,
         name=None,
+        curve_kwargs=None,
     ):
         """Fit a clone of ``estimator`` per learning rate and draw the curves.
 
@@ -530,6 +575,9 @@ class LearningRateSweepDisplay:
             Axes to draw on; None makes a new figure.
         name : str, default=None
             Title; None gives the model's class and loss.
+        curve_kwargs : dict or list of dict, default=None
+            Keyword arguments of :func:`matplotlib.pyplot.plot` for the
+            curves: one dict for all, or one per learning rate.
 
         Returns
         -------
@@ -558,9 +606,9 @@ class LearningRateSweepDisplay:
             name = f"{type(model).__name__}(loss={model.loss!r})"
         display = cls(learning_rates, curves, diverged, name=name)
         display.estimators_ = fitted
-        return display.plot(ax=ax, log_scale=log_scale)
+        return display.plot(ax=ax, log_scale=log_scale, curve_kwargs=curve_kwargs)
 
-    def plot(self, ax=None, *, log_scale=False, cmap="plasma"):
+    def plot(self, ax=None, *, log_scale=False, cmap="plasma", curve_kwargs=None):
         """Draw the curves.
 
         Parameters
@@ -572,6 +620,10 @@ class LearningRateSweepDisplay:
         cmap : str or matplotlib Colormap, default='plasma'
             Colours of the curves, in the order of the rates (list them
             from the smallest to the largest to read the map as a scale).
+        curve_kwargs : dict or list of dict, default=None
+            Keyword arguments of :func:`matplotlib.pyplot.plot` for the
+            curves (override the colour map's colour, the label, ...): one
+            dict for all, or one per learning rate.
 
         Returns
         -------
@@ -581,20 +633,23 @@ class LearningRateSweepDisplay:
         _check_matplotlib_support(f"{type(self).__name__}.plot")
         import matplotlib as mpl
 
+        kwargs = _artist_kwargs(curve_kwargs, len(self.loss_curves), "curve_kwargs")
         ax = _get_ax(ax)
         colormap = mpl.colormaps[cmap] if isinstance(cmap, str) else cmap
         n = len(self.learning_rates)
         colors = colormap(np.linspace(0.0, 0.85, n)) if n > 1 else [colormap(0.0)]
         self.lines_, self.diverged_markers_ = [], []
-        for rate, curve, epoch, color in zip(
-            self.learning_rates, self.loss_curves, self.diverged_at, colors
+        for rate, curve, epoch, color, kw in zip(
+            self.learning_rates, self.loss_curves, self.diverged_at, colors, kwargs
         ):
             label = f"learning_rate={_label_value(rate)}"
             if epoch is not None:
                 label += f", diverged at epoch {epoch}"
             (line,) = ax.plot(
-                np.arange(1, len(curve) + 1), curve, color=color, label=label
+                np.arange(1, len(curve) + 1), curve,
+                **{"color": color, "label": label, **kw},
             )
+            color = line.get_color()
             self.lines_.append(line)
             marker = None
             if epoch is not None:
@@ -803,6 +858,8 @@ class LossSurfaceDisplay:
         kind="contour",
         ax=None,
         name=None,
+        contour_kw=None,
+        path_kw=None,
     ):
         """Fit from a start point, record the path and draw it on the loss.
 
@@ -848,6 +905,9 @@ class LossSurfaceDisplay:
             Axes to draw on (3-D for ``kind='surface'``); None makes one.
         name : str, default=None
             Title; None gives the loss and the number of epochs.
+        contour_kw, path_kw : dict, default=None
+            Keyword arguments of the surface (``contourf`` or
+            ``plot_surface``) and of the path's line; see :meth:`plot`.
 
         Returns
         -------
@@ -926,10 +986,10 @@ class LossSurfaceDisplay:
         )
         display.estimator_ = fitted
         display.path_params_ = path_params
-        return display.plot(ax=ax, kind=kind)
+        return display.plot(ax=ax, kind=kind, contour_kw=contour_kw, path_kw=path_kw)
 
     def plot(self, ax=None, *, kind="contour", levels=20, cmap="viridis",
-             colorbar=None):
+             colorbar=None, contour_kw=None, path_kw=None):
         """Draw the surface and the path.
 
         Parameters
@@ -945,6 +1005,13 @@ class LossSurfaceDisplay:
         colorbar : bool, default=None
             Add a colour scale; None adds one to contours only (a surface
             has its z-axis).
+        contour_kw : dict, default=None
+            Keyword arguments of :meth:`~matplotlib.axes.Axes.contourf`
+            (``kind='contour'``) or of ``plot_surface`` (``kind='surface'``),
+            e.g. ``{"alpha": 0.5}``; they override the defaults.
+        path_kw : dict, default=None
+            Keyword arguments of :func:`matplotlib.pyplot.plot` for the
+            descent path (``color``, ``linewidth``, ``marker``, ...).
 
         Returns
         -------
@@ -970,16 +1037,21 @@ class LossSurfaceDisplay:
                 label=f"end (diverged at epoch {self.diverged_at})",
             )
         self.contour_ = self.surface_ = None
+        contour_kw = {} if contour_kw is None else dict(contour_kw)
+        path_kw = {} if path_kw is None else dict(path_kw)
         if kind == "contour":
             self.contour_ = ax.contourf(grid_x, grid_y, self.loss_values,
-                                        levels=levels, cmap=cmap)
+                                        **{"levels": levels, "cmap": cmap,
+                                           **contour_kw})
             ax.contour(grid_x, grid_y, self.loss_values, levels=self.contour_.levels,
                        colors="k", linewidths=0.3, alpha=0.5)
             mappable = self.contour_
             (self.path_line_,) = ax.plot(
-                px, py, color="white", linewidth=1.2, marker="o", markersize=2.5,
-                markeredgewidth=0, markerfacecolor="white",
-                label=f"descent path ({len(px) - 1} epochs)",
+                px, py, **{"color": "white", "linewidth": 1.2, "marker": "o",
+                           "markersize": 2.5, "markeredgewidth": 0,
+                           "markerfacecolor": "white",
+                           "label": f"descent path ({len(px) - 1} epochs)",
+                           **path_kw},
             )
             (self.start_marker_,) = ax.plot(
                 px[:1], py[:1], marker="o", markersize=8, color="tab:orange",
@@ -990,14 +1062,18 @@ class LossSurfaceDisplay:
         else:
             if self.path_loss is None:
                 raise ValueError("kind='surface' needs path_loss (the path's heights).")
-            self.surface_ = ax.plot_surface(grid_x, grid_y, self.loss_values,
-                                            cmap=cmap, alpha=0.75, linewidth=0,
-                                            antialiased=True)
+            self.surface_ = ax.plot_surface(
+                grid_x, grid_y, self.loss_values,
+                **{"cmap": cmap, "alpha": 0.75, "linewidth": 0,
+                   "antialiased": True, **contour_kw},
+            )
             mappable = self.surface_
             pz = self.path_loss
             (self.path_line_,) = ax.plot(
-                px, py, pz, color="black", linewidth=1.2, marker="o",
-                markersize=2, label=f"descent path ({len(px) - 1} epochs)",
+                px, py, pz, **{"color": "black", "linewidth": 1.2, "marker": "o",
+                               "markersize": 2,
+                               "label": f"descent path ({len(px) - 1} epochs)",
+                               **path_kw},
             )
             (self.start_marker_,) = ax.plot(px[:1], py[:1], pz[:1], marker="o",
                                             markersize=8, color="tab:orange",
@@ -1042,7 +1118,12 @@ class TopKeywordsDisplay:
     weights : array-like of float
         Their weights, in the same order.
     target : object, default=None
-        The class (or output) the weights push towards, for the title.
+        The class (or output) the weights push towards.
+    target_name : str, default=None
+        How the title names ``target``; None uses ``str(target)``.
+    opposite_name : str, default=None
+        The class negative weights push towards (the other class of a
+        binary model), for the title; None says "away".
 
     Attributes
     ----------
@@ -1068,16 +1149,19 @@ class TopKeywordsDisplay:
     ['great', 'acting', 'slow', 'dull']
     """
 
-    def __init__(self, keywords, weights, *, target=None):
+    def __init__(self, keywords, weights, *, target=None, target_name=None,
+                 opposite_name=None):
         self.keywords = np.asarray(keywords, dtype=object)
         self.weights = np.asarray(weights, dtype=float)
         if self.keywords.shape != self.weights.shape:
             raise ValueError("keywords and weights must have the same length.")
         self.target = target
+        self.target_name = target_name
+        self.opposite_name = opposite_name
 
     @classmethod
     def from_estimator(cls, estimator, *, feature_names=None, n=10, class_=None,
-                       ax=None):
+                       target_names=None, ax=None, bar_kw=None):
         """Draw the ``n`` most positive and ``n`` most negative weights.
 
         Parameters
@@ -1101,8 +1185,17 @@ class TopKeywordsDisplay:
             ``class_=classes_[0]`` shows them negated.  More classes: one of
             ``classes_``, required (the row of the softmax score of that
             class).  A regressor with several outputs: the output's index.
+        target_names : sequence of str or dict, default=None
+            Names of the classes for the title, as
+            :func:`sklearn.metrics.classification_report` takes them: one per
+            class in the order of ``classes_`` (e.g. the ``target_names`` of
+            :func:`~sklearn_sigmoid.datasets.load_movie_reviews`), or a dict
+            ``{label: name}``.  None: the labels themselves.
         ax : matplotlib Axes, default=None
             Axes to draw on; None makes a new figure.
+        bar_kw : dict, default=None
+            Keyword arguments of :meth:`~matplotlib.axes.Axes.barh`, see
+            :meth:`plot`.
 
         Returns
         -------
@@ -1124,16 +1217,16 @@ class TopKeywordsDisplay:
         check_is_fitted(model, "coef_")
         coef = np.atleast_2d(np.asarray(model.coef_, dtype=float))
         classes = getattr(model, "classes_", None)
-        sign, target = 1.0, None
+        sign, target, opposite = 1.0, None, None
         if classes is not None and coef.shape[0] == 1 and len(classes) == 2:
-            row, target = 0, classes[1]
+            row, target, opposite = 0, classes[1], classes[0]
             if class_ is not None:
                 if class_ not in list(classes):
                     raise ValueError(
                         f"class_={class_!r} is not one of {list(classes)}."
                     )
                 if class_ == classes[0]:
-                    sign, target = -1.0, classes[0]
+                    sign, target, opposite = -1.0, classes[0], classes[1]
         elif classes is not None:
             if class_ is None or class_ not in list(classes):
                 raise ValueError(
@@ -1164,10 +1257,15 @@ class TopKeywordsDisplay:
         top = order[:n][weights[order[:n]] > 0]
         bottom = order[::-1][:n][weights[order[::-1][:n]] < 0][::-1]
         chosen = np.concatenate([top, bottom])
-        display = cls(feature_names[chosen], weights[chosen], target=target)
-        return display.plot(ax=ax)
+        namer = _class_namer(classes, target_names)
+        display = cls(
+            feature_names[chosen], weights[chosen], target=target,
+            target_name=None if target is None else namer(target),
+            opposite_name=None if opposite is None else namer(opposite),
+        )
+        return display.plot(ax=ax, bar_kw=bar_kw)
 
-    def plot(self, ax=None, *, colors=("tab:blue", "tab:red")):
+    def plot(self, ax=None, *, colors=("tab:blue", "tab:red"), bar_kw=None):
         """Draw the bars.
 
         Parameters
@@ -1176,23 +1274,445 @@ class TopKeywordsDisplay:
             Axes to draw on; None makes a new figure.
         colors : (str, str), default=('tab:blue', 'tab:red')
             Colours of the positive and the negative weights.
+        bar_kw : dict, default=None
+            Keyword arguments of :meth:`~matplotlib.axes.Axes.barh`
+            (``height``, ``alpha``, ``edgecolor``, ``color``, ...); they
+            override the defaults.
 
         Returns
         -------
         display : TopKeywordsDisplay
             This display, with its artists stored.
+
+        Notes
+        -----
+        A new figure (``ax=None``) uses matplotlib's constrained layout, so
+        long words are not clipped; on a given ``ax``, lay its figure out
+        likewise (``plt.figure(layout="constrained")``) or call
+        ``figure.tight_layout()``.
         """
         _check_matplotlib_support(f"{type(self).__name__}.plot")
-        ax = _get_ax(ax)
+        ax = _get_ax(ax, layout="constrained")
         positions = np.arange(len(self.weights))[::-1]  # largest weight on top
+        bar_kw = {} if bar_kw is None else dict(bar_kw)
         self.bars_ = ax.barh(
             positions, self.weights,
-            color=[colors[0] if w > 0 else colors[1] for w in self.weights],
+            **{"color": [colors[0] if w > 0 else colors[1] for w in self.weights],
+               **bar_kw},
         )
         ax.set_yticks(positions, [str(k) for k in self.keywords])
         ax.axvline(0.0, color="black", linewidth=0.8)
         ax.set_xlabel("weight (coef_)")
-        target = "" if self.target is None else f" {self.target!r}"
-        ax.set_title(f"Words pushing towards{target} (right) and away (left)")
+        if self.target is None:
+            title = "Words with the largest weights (right) and the smallest (left)"
+        else:
+            name = str(self.target) if self.target_name is None else self.target_name
+            other = (
+                "away" if self.opposite_name is None
+                else f"towards '{self.opposite_name}'"
+            )
+            title = f"Words pushing towards '{name}' (right) and {other} (left)"
+        ax.set_title(title)
+        self.ax_, self.figure_ = ax, ax.figure
+        return self
+
+
+def _class_namer(classes, target_names):
+    """``label -> display name`` for a title, from ``target_names``."""
+    if target_names is None:
+        return lambda label: str(label)
+    if isinstance(target_names, dict):
+        return lambda label: str(target_names.get(label, label))
+    target_names = list(target_names)
+    if classes is None or len(target_names) != len(classes):
+        n = "no" if classes is None else len(classes)
+        raise ValueError(
+            f"target_names has {len(target_names)} names for {n} classes; give "
+            f"one name per class, in the order of classes_ (or a dict)."
+        )
+    names = dict(zip(classes.tolist(), target_names))
+    return lambda label: str(names[label.item() if hasattr(label, "item") else label])
+
+
+# -- convergence (benchopt-style) ---------------------------------------------
+
+
+def _is_lbfgs_logistic(estimator):
+    from sklearn.linear_model import LogisticRegression
+
+    return isinstance(estimator, LogisticRegression)
+
+
+def _with_max_iter(estimator, max_iter):
+    """A clone that runs exactly (at most, for lbfgs) ``max_iter`` iterations."""
+    model = clone(estimator).set_params(max_iter=max_iter)
+    if isinstance(model, BaseSigmoidGD):
+        model.set_params(tol=None, early_stopping=False)
+    else:  # lbfgs: its own stopping rules as tight as they go
+        model.set_params(tol=0.0)
+    return model
+
+
+def _budgets(max_iter):
+    """Iteration budgets: 1, 2, ..., 10, then about 20% apart, up to max_iter."""
+    budgets, k = [], 1
+    while k <= max_iter:
+        budgets.append(k)
+        k = k + 1 if k < 10 else max(k + 1, int(round(k * 1.2)))
+    if budgets[-1] != max_iter:
+        budgets.append(max_iter)
+    return budgets
+
+
+class ConvergenceDisplay:
+    """Suboptimality against iterations and time, one curve per solver.
+
+    A benchopt-style convergence plot: each solver is run with a budget of
+    ``1, 2, ..., max_iter`` iterations (an epoch of gradient descent, an
+    iteration of lbfgs), from scratch each time; the objective at each
+    result is evaluated by one and the same function, and its relative
+    distance to the best value found, ``(f - f*) / f*``, is drawn on a
+    logarithmic axis against the budget or the fit's wall-clock time.
+
+    Use :meth:`from_estimator` to run the solvers; the constructor takes
+    curves computed elsewhere.
+
+    Parameters
+    ----------
+    iterations : list of array-like of int
+        The iteration budgets of each curve.
+    objectives : list of array-like of float
+        The objective reached with each budget.
+    seconds : list of array-like of float, default=None
+        The wall-clock time of each fit (needed for ``x='time'``).
+    names : list of str, default=None
+        Legend labels; None gives "solver 0", "solver 1", ...
+    f_star : float, default=None
+        The reference optimum; None takes the lowest objective of all curves.
+    name : str, default=None
+        Title of the axes.
+
+    Attributes
+    ----------
+    suboptimality : list of ndarray
+        ``(f - f*) / |f*|`` for each curve, floored at ``floor`` (see
+        :meth:`plot`) when drawn.
+    lines_ : list of matplotlib Line2D
+        One curve per solver.
+    ax_ : matplotlib Axes
+        The axes.
+    figure_ : matplotlib Figure
+        The figure holding them.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from sklearn_sigmoid import GDLogisticRegression
+    >>> from sklearn_sigmoid.inspection import ConvergenceDisplay
+    >>> X, y = make_classification(n_samples=200, random_state=0)
+    >>> solvers = [GDLogisticRegression(alpha=1 / 200),
+    ...            LogisticRegression(C=1.0)]   # the same objective
+    >>> disp = ConvergenceDisplay.from_estimator(solvers, X, y,
+    ...                                          max_iter=20)  # doctest: +SKIP
+    """
+
+    def __init__(self, iterations, objectives, *, seconds=None, names=None,
+                 f_star=None, name=None):
+        self.iterations = [np.asarray(i, dtype=int) for i in iterations]
+        self.objectives = [np.asarray(o, dtype=float) for o in objectives]
+        n = len(self.objectives)
+        self.seconds = (
+            None if seconds is None else [np.asarray(t, dtype=float) for t in seconds]
+        )
+        self.names = [f"solver {i}" for i in range(n)] if names is None else list(names)
+        lengths = {len(self.iterations), len(self.names)}
+        if self.seconds is not None:
+            lengths.add(len(self.seconds))
+        if lengths != {n}:
+            raise ValueError(
+                f"Got {n} objective curves, {len(self.iterations)} iteration "
+                f"lists, {len(self.names)} names"
+                + ("" if self.seconds is None else f", {len(self.seconds)} times")
+                + "; they must match."
+            )
+        if not all(np.all(np.isfinite(o)) for o in self.objectives):
+            raise ValueError("The objective values must be finite.")
+        if f_star is None:
+            f_star = min(float(np.min(o)) for o in self.objectives if len(o))
+        self.f_star = float(f_star)
+        scale = abs(self.f_star) if self.f_star != 0 else 1.0
+        self.suboptimality = [(o - self.f_star) / scale for o in self.objectives]
+        self.name = name
+
+    @classmethod
+    def from_estimator(cls, estimator, X, y, *, max_iter=50, names=None,
+                       stop_at=1e-10, n_repeats=3, ax=None, x="iteration",
+                       name=None, curve_kwargs=None):
+        """Run each solver with growing budgets and draw its suboptimality.
+
+        Parameters
+        ----------
+        estimator : list of estimators
+            Unfitted (they are cloned) binary classifiers that minimise the
+            same objective: :class:`~sklearn_sigmoid.GDLogisticRegression`
+            with ``loss='cross_entropy'`` and ``alpha = 1 / (C n_samples)``,
+            and :class:`sklearn.linear_model.LogisticRegression` with that
+            ``C`` (its objective is ``C n_samples`` times ours).  At least
+            one must be a ``GDLogisticRegression``: the first one's
+            training objective evaluates every result.
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data (already transformed: no pipeline).
+        y : array-like of shape (n_samples,)
+            Binary targets.
+        max_iter : int, default=50
+            The largest budget.  Budgets are every count up to 10, then
+            about 20% apart (as benchopt samples them), so the cost grows
+            like ``max_iter``, not its square.
+        names : list of str, default=None
+            Legend labels; None gives the class names.
+        stop_at : float, default=1e-10
+            A solver's budgets stop growing once its relative suboptimality
+            to the reference optimum is below this (the reference is an
+            lbfgs fit run to ``tol=1e-12`` first, if ``LogisticRegression``
+            is among the solvers, else the best value met).
+        n_repeats : int, default=3
+            Each budget's fit is timed this many times and the fastest run
+            kept.  A budget's time is then lowered to that of any larger
+            budget that ran faster: the larger fit runs the same iterations
+            and more, and a machine's noise (other processes) only ever
+            adds time.
+        ax : matplotlib Axes, default=None
+            Axes to draw on; None makes a new figure.
+        x : {'iteration', 'time'}, default='iteration'
+            The horizontal axis.
+        name : str, default=None
+            Title.
+        curve_kwargs : dict or list of dict, default=None
+            Keyword arguments of the curves, see :meth:`plot`.
+
+        Returns
+        -------
+        display : ConvergenceDisplay
+            The display, drawn.
+        """
+        import time
+
+        _check_matplotlib_support(f"{cls.__name__}.from_estimator")
+        estimators = list(estimator) if isinstance(estimator, (list, tuple)) else [
+            estimator
+        ]
+        ours = [est for est in estimators if isinstance(est, GDLogisticRegression)]
+        if not ours:
+            raise TypeError(
+                "ConvergenceDisplay.from_estimator needs a GDLogisticRegression "
+                "among the solvers: its training objective evaluates them all."
+            )
+        if getattr(ours[0], "loss", None) != "cross_entropy":
+            raise ValueError(
+                "The reference GDLogisticRegression must use "
+                "loss='cross_entropy' (the objective LogisticRegression minimises)."
+            )
+        if not (isinstance(max_iter, Integral) and max_iter >= 1):
+            raise ValueError(f"max_iter must be a positive integer; got {max_iter!r}.")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            reference = clone(ours[0]).set_params(max_iter=1, tol=None).fit(X, y)
+            objective, _ = reference._training_objective(X, y)
+            if len(reference.classes_) != 2:
+                raise ValueError("ConvergenceDisplay draws binary problems only.")
+
+            def value(model):
+                return float(objective.value(_packed(model).astype(X.dtype)))
+
+            f_star = None
+            lbfgs = [est for est in estimators if _is_lbfgs_logistic(est)]
+            if lbfgs:
+                tight = clone(lbfgs[0]).set_params(tol=1e-12, max_iter=100_000)
+                f_star = value(tight.fit(X, y))
+            iterations, objectives, seconds = [], [], []
+            budgets = _budgets(max_iter)
+            for est in estimators:
+                its, vals, times = [], [], []
+                for k in budgets:
+                    fastest = np.inf
+                    for _ in range(n_repeats):
+                        model = _with_max_iter(est, k)
+                        start = time.perf_counter()
+                        model.fit(X, y)
+                        fastest = min(fastest, time.perf_counter() - start)
+                    times.append(fastest)
+                    its.append(int(np.max(model.n_iter_)))
+                    vals.append(value(model))
+                    best = vals[-1] if f_star is None else f_star
+                    if (vals[-1] - best) <= stop_at * abs(best) or its[-1] < k:
+                        break  # converged, or the solver stopped by itself
+                iterations.append(its)
+                objectives.append(vals)
+                # A budget's fit runs a smaller budget's iterations and more:
+                # a smaller budget's time is at most any larger one's.  The
+                # machine's noise only adds time, so keep the lower bound.
+                seconds.append(np.minimum.accumulate(np.asarray(times)[::-1])[::-1])
+        if names is None:
+            names = [type(est).__name__ for est in estimators]
+        if f_star is not None:
+            f_star = min([f_star] + [min(v) for v in objectives])
+        display = cls(iterations, objectives, seconds=seconds, names=names,
+                      f_star=f_star, name=name)
+        return display.plot(ax=ax, x=x, curve_kwargs=curve_kwargs)
+
+    def plot(self, ax=None, *, x="iteration", floor=1e-12, curve_kwargs=None):
+        """Draw the curves.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+            Axes to draw on; None makes a new figure.
+        x : {'iteration', 'time'}, default='iteration'
+            The horizontal axis: iterations (epochs) or seconds.
+        floor : float, default=1e-12
+            Suboptimalities below it (the optimum itself) are drawn at it,
+            so that the log axis can show them.
+        curve_kwargs : dict or list of dict, default=None
+            Keyword arguments of :func:`matplotlib.pyplot.plot` for the
+            curves: one dict for all, or one per solver.
+
+        Returns
+        -------
+        display : ConvergenceDisplay
+            This display, with its artists stored.
+        """
+        _check_matplotlib_support(f"{type(self).__name__}.plot")
+        if x not in ("iteration", "time"):
+            raise ValueError(f"x must be 'iteration' or 'time'; got {x!r}.")
+        if x == "time" and self.seconds is None:
+            raise ValueError("x='time' needs the fits' seconds.")
+        kwargs = _artist_kwargs(curve_kwargs, len(self.objectives), "curve_kwargs")
+        markers = "osD^v<>p"
+        ax = _get_ax(ax)
+        self.lines_ = []
+        for i, (gap, name, kw) in enumerate(zip(self.suboptimality, self.names, kwargs)):
+            xs = self.iterations[i] if x == "iteration" else self.seconds[i]
+            style = {"label": name, "marker": markers[i % len(markers)],
+                     "markersize": 4, **kw}
+            self.lines_.append(ax.plot(xs, np.maximum(gap, floor), **style)[0])
+        ax.set_yscale("log")
+        ax.set_xlabel("iterations (epochs)" if x == "iteration" else "fit time (s)")
+        ax.set_ylabel("(f - f*) / f*")
+        if self.name:
+            ax.set_title(self.name)
+        ax.legend(loc="best")
+        self.ax_, self.figure_ = ax, ax.figure
+        return self
+
+
+# -- scores by group, with the fold spread ------------------------------------
+
+
+class FoldScoresDisplay:
+    """Cross-validated scores by group (feature set) and model, fold by fold.
+
+    Each model is a row within its group: a bar at the mean score with a
+    line spanning the fold scores' mean ± one standard deviation, and
+    every fold's score as a dot, so the spread is seen, not summarised away.
+
+    Parameters
+    ----------
+    scores : dict
+        ``{group: {model: fold scores}}``, e.g. ``{"keywords":
+        {"GD logistic": [0.79, 0.80, ...], ...}, ...}``.  Groups and models
+        are drawn in the order given.
+    score_name : str, default='accuracy'
+        What the scores are, for the axis label.
+
+    Attributes
+    ----------
+    bars_ : dict of matplotlib BarContainer
+        One container per model, its bars in the order of the groups.
+    fold_points_ : dict of matplotlib PathCollection
+        The fold scores of each model.
+    ax_ : matplotlib Axes
+        The axes.
+    figure_ : matplotlib Figure
+        The figure holding them.
+    """
+
+    def __init__(self, scores, *, score_name="accuracy"):
+        self.scores = {
+            group: {model: np.asarray(s, dtype=float) for model, s in by.items()}
+            for group, by in scores.items()
+        }
+        if not self.scores:
+            raise ValueError("No scores given.")
+        self.groups = list(self.scores)
+        self.models = list(dict.fromkeys(m for by in self.scores.values() for m in by))
+        self.score_name = score_name
+
+    def plot(self, ax=None, *, xlim=None, bar_kw=None, point_kw=None):
+        """Draw the chart.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+            Axes to draw on; None makes a new figure.
+        xlim : (float, float), default=None
+            Score axis limits; None spans the fold scores with a margin.
+        bar_kw : dict, default=None
+            Keyword arguments of :meth:`~matplotlib.axes.Axes.barh` for
+            every model's bars (``alpha``, ``height``, ...).
+        point_kw : dict, default=None
+            Keyword arguments of :meth:`~matplotlib.axes.Axes.scatter` for
+            the fold scores.
+
+        Returns
+        -------
+        display : FoldScoresDisplay
+            This display, with its artists stored.
+        """
+        _check_matplotlib_support(f"{type(self).__name__}.plot")
+        ax = _get_ax(ax, layout="constrained")
+        n_models = len(self.models)
+        height = 0.8 / n_models
+        all_scores = np.concatenate(
+            [s for by in self.scores.values() for s in by.values()]
+        )
+        if xlim is None:
+            lo, hi = float(np.min(all_scores)), float(np.max(all_scores))
+            pad = max(0.1 * (hi - lo), 0.01)
+            xlim = (lo - pad, hi + pad)
+        self.bars_, self.fold_points_ = {}, {}
+        colors = [f"C{i}" for i in range(n_models)]
+        for j, model in enumerate(self.models):
+            # Group g around y = -g (first group on top), models downwards in it.
+            ys, means, stds, fold_y, fold_x = [], [], [], [], []
+            for g, group in enumerate(self.groups):
+                s = self.scores[group].get(model)
+                if s is None or len(s) == 0:
+                    continue
+                y = -g + 0.4 - height * (j + 0.5)
+                ys.append(y)
+                means.append(s.mean())
+                stds.append(s.std())
+                fold_y += [y] * len(s)
+                fold_x += list(s)
+            self.bars_[model] = ax.barh(
+                ys, np.array(means) - xlim[0], left=xlim[0],
+                **{"height": height * 0.9, "color": colors[j], "alpha": 0.35,
+                   "label": model, **(bar_kw or {})},
+            )
+            ax.errorbar(means, ys, xerr=stds, fmt="|", color=colors[j],
+                        markersize=10, capsize=3, linewidth=1.2)
+            self.fold_points_[model] = ax.scatter(
+                fold_x, fold_y,
+                **{"s": 14, "color": colors[j], "edgecolor": "black",
+                   "linewidth": 0.4, "zorder": 3, **(point_kw or {})},
+            )
+        ax.set_yticks([-g for g in range(len(self.groups))], self.groups)
+        ax.set_xlim(*xlim)
+        ax.set_xlabel(f"{self.score_name} (bar: mean, line: ± 1 std, dots: folds)")
+        ax.grid(axis="x", alpha=0.3)
+        # Beside the axes, never over the dots.
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small",
+                  title="model")
         self.ax_, self.figure_ = ax, ax.figure
         return self

@@ -455,10 +455,15 @@ def test_pipeline_custom_scaler_and_estimator():
 @pytest.mark.parametrize(
     "kwargs, error, match",
     [
-        ({"keywords": "lexicon"}, ValueError, "keywords must be"),
+        ({"keywords": "lexicon"}, FileNotFoundError, r"keywords=\['lexicon'\]"),
         ({"keywords": (["a"], ["b"], ["c"])}, ValueError, "keywords must be"),
         ({"keywords": 3}, ValueError, "keywords must be"),
-        ({"keywords": ("good", "bad")}, TypeError, "pair of keyword lists"),
+        ({"keywords": {"good": 1}}, ValueError, "keywords must be"),
+        ({"keywords": []}, ValueError, "keywords is empty"),
+        ({"keywords": ("good", ["bad"])}, TypeError, "mixes a keyword with a list"),
+        ({"keywords": ["good", 3]}, TypeError, "mixes a keyword|must be str"),
+        ({"keywords": ["a+"]}, ValueError, "cannot be counted"),
+        ({"keywords": ["good"], "vocabulary": ["x"]}, TypeError, "vocabulary="),
         ({"scale": "yes"}, TypeError, "scale must be"),
         ({"scale": 1.0}, TypeError, "scale must be"),
     ],
@@ -557,3 +562,87 @@ def test_real_lexicon():
     assert_array_equal(
         kc.fit_transform(["a well-known , naïve and envious film"]), [[1, 1]]
     )
+
+
+# -- keywords as a flat list or a lexicon path -----------------------------------
+
+
+def test_pipeline_flat_keyword_list_counts_each_keyword():
+    docs = ["Good, good fun but BORING", "a waste of time", "boring; a waste of time!"]
+    pipe = make_sentiment_pipeline(keywords=["good", "bad", "boring", "waste of time",
+                                             "Good"])
+    feats = pipe.named_steps["features"]
+    counts = feats.fit_transform(docs)
+    assert_array_equal(feats.get_feature_names_out(),
+                       ["good", "bad", "boring", "waste of time"])
+    assert_array_equal(counts.toarray(), [[2, 0, 1, 0], [0, 0, 0, 1], [0, 0, 1, 1]])
+    # The same counts as KeywordCounter's per-keyword columns.
+    counter = KeywordCounter(positive=["good", "bad"],
+                             negative=["boring", "waste of time"], summarize=False)
+    assert_array_equal(counter.fit_transform(docs).toarray(), counts.toarray())
+    # Two plain strings are two keywords, not a (positive, negative) pair.
+    two = make_sentiment_pipeline(keywords=("good", "bad")).named_steps["features"]
+    assert list(two.fit(docs).get_feature_names_out()) == ["good", "bad"]
+    # CountVectorizer parameters pass through.
+    binary = make_sentiment_pipeline(keywords=["good"], binary=True)
+    assert binary[:-1].fit_transform(docs).toarray()[0, 0] == 1.0
+    docs, y = _synthetic_reviews()
+    flat = list(DEFAULT_POSITIVE_KEYWORDS) + list(DEFAULT_NEGATIVE_KEYWORDS)
+    pipe = make_sentiment_pipeline(keywords=flat).fit(docs, y)
+    assert pipe.score(docs, y) == 1.0
+    assert len(pipe[:-1].get_feature_names_out()) == len(flat)
+
+
+def _write_lexicon(folder, positive, negative):
+    folder.mkdir()
+    (folder / "positive-words.txt").write_text(
+        ";; Hu & Liu style header\n;\n\n" + "\n".join(positive) + "\n")
+    (folder / "negative-words.txt").write_text(
+        ";; negative words\n" + "\n".join(negative) + "\n")
+    return folder
+
+
+def test_pipeline_lexicon_folder_and_file(tmp_path):
+    from pathlib import Path
+
+    folder = _write_lexicon(tmp_path / "lexicon", ["great", "superb", "a+"],
+                            ["awful", "waste of time"])
+    docs = ["A great, superb film", "an awful waste of time", "great but awful"]
+    for path in (folder, str(folder)):
+        feats = make_sentiment_pipeline(keywords=path).named_steps["features"]
+        assert isinstance(feats, KeywordCounter)
+        assert feats.positive == ("great", "superb")  # "a+" is not a whole token
+        assert_array_equal(feats.fit_transform(docs), [[2, 0], [0, 2], [1, 1]])
+    per_word = make_sentiment_pipeline(keywords=folder, summarize=False)
+    assert per_word[:-1].fit_transform(docs).shape == (3, 4)
+
+    # One word-list file: one count per word, comments and blanks skipped.
+    single = make_sentiment_pipeline(keywords=Path(folder) / "negative-words.txt")
+    feats = single.named_steps["features"]
+    assert isinstance(feats, CountVectorizer)
+    assert_array_equal(feats.fit(docs).get_feature_names_out(),
+                       ["awful", "waste of time"])
+    assert_array_equal(feats.transform(docs).toarray(), [[0, 0], [1, 1], [1, 0]])
+
+    (folder / "negative-words.txt").unlink()
+    with pytest.raises(FileNotFoundError, match="negative-words.txt"):
+        make_sentiment_pipeline(keywords=folder)
+    with pytest.raises(FileNotFoundError, match="no such lexicon"):
+        make_sentiment_pipeline(keywords=tmp_path / "nowhere.txt")
+    empty = tmp_path / "empty.txt"
+    empty.write_text(";; nothing\n")
+    with pytest.raises(ValueError, match="holds no word"):
+        make_sentiment_pipeline(keywords=empty)
+
+
+def test_pipeline_real_lexicon_folder_matches_from_lexicon():
+    from conftest import REAL_DATA
+
+    folder = REAL_DATA / "opinion_lexicon"
+    if not (folder / "positive-words.txt").is_file():
+        pytest.skip(f"opinion lexicon not found under {REAL_DATA}")
+    feats = make_sentiment_pipeline(keywords=folder).named_steps["features"]
+    reference = KeywordCounter.from_lexicon(folder / "positive-words.txt",
+                                            folder / "negative-words.txt")
+    assert feats.get_params() == reference.get_params()
+    assert len(feats.positive) > 1900 and len(feats.negative) > 4700

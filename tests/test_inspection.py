@@ -444,3 +444,151 @@ def test_top_keywords_of_the_real_movie_reviews(plt, real_movie_reviews):
     assert set(disp.keywords[10:]) == set(names[np.argsort(coef)[:10]])
     assert "bad" in disp.keywords[10:] and "worst" in disp.keywords[10:]
     assert disp.target == 1
+
+
+# -- matplotlib keyword arguments, class names, layout -------------------------
+
+
+def test_displays_take_matplotlib_kwargs_for_their_artists(plt, binary):
+    X, y = binary
+    models = [GDLogisticRegression(loss=loss, max_iter=20, tol=None).fit(X, y)
+              for loss in ("mse", "cross_entropy")]
+    disp = LossCurveDisplay.from_estimator(
+        models, curve_kwargs=[{"color": "red", "linestyle": ":"},
+                              {"color": "green", "linewidth": 3}],
+    )
+    assert [line.get_color() for line in disp.lines_] == ["red", "green"]
+    assert disp.lines_[0].get_linestyle() == ":" and disp.lines_[1].get_linewidth() == 3
+    disp.plot(curve_kwargs={"alpha": 0.5, "label": "same"})  # one dict for all
+    assert [line.get_alpha() for line in disp.lines_] == [0.5, 0.5]
+    assert [line.get_label() for line in disp.lines_] == ["same", "same"]
+    with pytest.raises(ValueError, match="list of 2 dicts"):
+        disp.plot(curve_kwargs=[{"color": "red"}])
+
+    sweep = LearningRateSweepDisplay.from_estimator(
+        GDLogisticRegression(max_iter=5, tol=None), X, y,
+        learning_rates=[0.1, 1.0], curve_kwargs={"color": "black", "marker": "o"},
+    )
+    assert [line.get_color() for line in sweep.lines_] == ["black", "black"]
+    assert sweep.lines_[0].get_marker() == "o"
+
+    surface = LossSurfaceDisplay.from_estimator(
+        SigmoidNeuronRegressor(learning_rate=2.0, alpha=0, max_iter=5, tol=None),
+        LECTURE_X, LECTURE_Y, grid_resolution=8,
+        contour_kw={"levels": 5, "cmap": "magma"}, path_kw={"color": "cyan"},
+    )
+    assert surface.path_line_.get_color() == "cyan"
+    assert surface.contour_.cmap.name == "magma" and len(surface.contour_.levels) <= 7
+
+    pipe = make_pipeline(CountVectorizer(), MaxAbsScaler(), GDLogisticRegression())
+    pipe.fit(DOCS, LABELS)
+    top = TopKeywordsDisplay.from_estimator(pipe, n=2, bar_kw={"height": 0.4,
+                                                               "edgecolor": "k"})
+    assert all(np.isclose(bar.get_height(), 0.4) for bar in top.bars_)
+
+
+def test_top_keywords_title_names_both_classes(plt):
+    y = np.array(LABELS)
+    codes = (y == "pos").astype(np.int64)  # numpy integers, as the loader gives
+    pipe = make_pipeline(CountVectorizer(), MaxAbsScaler(), GDLogisticRegression())
+    pipe.fit(DOCS, codes)
+    disp = TopKeywordsDisplay.from_estimator(pipe, n=2)
+    title = disp.ax_.get_title()
+    assert "np.int64" not in title
+    assert title == "Words pushing towards '1' (right) and towards '0' (left)"
+    disp = TopKeywordsDisplay.from_estimator(pipe, n=2, target_names=["neg", "pos"])
+    assert disp.ax_.get_title() == (
+        "Words pushing towards 'pos' (right) and towards 'neg' (left)"
+    )
+    assert disp.target == 1 and disp.target_name == "pos"
+    disp = TopKeywordsDisplay.from_estimator(pipe, n=2, class_=0,
+                                             target_names={0: "negative"})
+    assert disp.ax_.get_title().startswith("Words pushing towards 'negative'")
+    with pytest.raises(ValueError, match="one name per class"):
+        TopKeywordsDisplay.from_estimator(pipe, target_names=["only one"])
+
+
+def test_top_keywords_long_words_are_not_clipped(plt):
+    docs = ["an unforgettably memorable experience", "an unfortunately tedious mess"]
+    docs = docs * 5
+    pipe = make_pipeline(CountVectorizer(), MaxAbsScaler(), GDLogisticRegression())
+    pipe.fit(docs, [1, 0] * 5)
+    disp = TopKeywordsDisplay.from_estimator(pipe, n=3)
+    fig = disp.figure_
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    fig_box = fig.bbox
+    for label in disp.ax_.get_yticklabels():
+        box = label.get_window_extent(renderer)
+        assert box.x0 >= fig_box.x0 - 0.5 and box.x1 <= fig_box.x1 + 0.5, (
+            label.get_text()
+        )
+    title = disp.ax_.title.get_window_extent(renderer)
+    assert title.x0 >= fig_box.x0 - 0.5 and title.x1 <= fig_box.x1 + 0.5
+
+
+# -- convergence and fold scores ------------------------------------------------
+
+
+def test_convergence_display_ours_against_lbfgs_on_one_objective(plt, binary):
+    from sklearn.linear_model import LogisticRegression
+
+    from sklearn_sigmoid.inspection import ConvergenceDisplay, _budgets
+
+    assert _budgets(30) == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 14, 17, 20, 24, 29, 30]
+    X, y = binary
+    n = len(y)
+    solvers = [GDLogisticRegression(alpha=1.0 / n), LogisticRegression(C=1.0)]
+    disp = ConvergenceDisplay.from_estimator(solvers, X, y, max_iter=40,
+                                             n_repeats=1, names=["ours", "lbfgs"])
+    # f* is the tight lbfgs optimum of the same objective, evaluated by ours.
+    tight = LogisticRegression(C=1.0, tol=1e-12, max_iter=10_000).fit(X, y)
+    probe = GDLogisticRegression(alpha=1.0 / n, max_iter=1, tol=None).fit(X, y)
+    objective, _ = probe._training_objective(X, y)
+    assert np.isclose(disp.f_star, objective.value(packed(tight)), rtol=1e-9)
+    for gap, its, secs in zip(disp.suboptimality, disp.iterations, disp.seconds):
+        assert np.all(gap >= -1e-12)
+        assert gap[0] > 1e-4 and gap[-1] < 1e-8  # both converge, from afar
+        assert list(its) == _budgets(40)[:len(its)]
+        assert np.all(np.diff(secs) >= 0)
+    assert [line.get_label() for line in disp.lines_] == ["ours", "lbfgs"]
+    assert disp.ax_.get_yscale() == "log"
+    assert_allclose(disp.lines_[0].get_xdata(), disp.iterations[0])
+    disp.plot(x="time")
+    assert_allclose(disp.lines_[1].get_xdata(), disp.seconds[1])
+    assert disp.ax_.get_xlabel() == "fit time (s)"
+
+    with pytest.raises(TypeError, match="needs a GDLogisticRegression"):
+        ConvergenceDisplay.from_estimator([LogisticRegression()], X, y)
+    with pytest.raises(ValueError, match="cross_entropy"):
+        ConvergenceDisplay.from_estimator([GDLogisticRegression(loss="mse")], X, y)
+    with pytest.raises(ValueError, match="x must be"):
+        disp.plot(x="epochs")
+    with pytest.raises(ValueError, match="must match"):
+        ConvergenceDisplay([[1, 2]], [[1.0, 0.5]], names=["a", "b"])
+
+
+def test_fold_scores_display_draws_means_and_every_fold(plt):
+    from sklearn_sigmoid.inspection import FoldScoresDisplay
+
+    scores = {"keywords": {"a": [0.7, 0.8, 0.75], "b": [0.6, 0.62, 0.64]},
+              "vocabulary": {"a": [0.85, 0.86, 0.87], "b": [0.8, 0.9, 0.85]}}
+    disp = FoldScoresDisplay(scores).plot()
+    for model, bars in disp.bars_.items():
+        left = bars[0].get_x()
+        means = [np.mean(scores[g][model]) for g in scores]
+        assert_allclose([left + bar.get_width() for bar in bars], means)
+        points = disp.fold_points_[model].get_offsets()
+        assert_allclose(np.sort(points[:, 0]),
+                        np.sort(np.concatenate([scores[g][model] for g in scores])))
+    assert [t.get_text() for t in disp.ax_.get_yticklabels()] == ["keywords",
+                                                                  "vocabulary"]
+    # Every fold dot is inside the score axis.
+    lo, hi = disp.ax_.get_xlim()
+    assert lo < 0.6 and hi > 0.9
+    # The legend sits beside the axes, over no dot.
+    legend = disp.ax_.get_legend()
+    disp.figure_.canvas.draw()
+    assert legend.get_window_extent().x0 >= disp.ax_.get_window_extent().x1
+    with pytest.raises(ValueError, match="No scores"):
+        FoldScoresDisplay({})

@@ -50,9 +50,12 @@ def _load_main_job():
 
 
 def test_main_job_end_to_end(real_movie_reviews, tmp_path, capsys):
+    # The repository's thin caller of sklearn_sigmoid.sentiment, on the real
+    # corpus.  Figures are left out here (their refits take long); they are
+    # drawn on a fixture corpus in test_sentiment.py.
     job = _load_main_job()
     assert job.main(["--data-home", str(REAL_DATA), "--out", str(tmp_path),
-                     "--no-download"]) == 0
+                     "--no-figures"]) == 0
     out = capsys.readouterr().out
     assert "fold 5/5" in out and "GridSearchCV picked learning_rate=" in out
     report = json.loads((tmp_path / "movie_reviews.json").read_text())
@@ -67,16 +70,12 @@ def test_main_job_end_to_end(real_movie_reviews, tmp_path, capsys):
         assert abs(gd["accuracy_mean"] - lbfgs["accuracy_mean"]) <= 0.015
         assert len(gd["fold_accuracy"]) == 5
         assert np.isclose(np.mean(gd["fold_accuracy"]), gd["accuracy_mean"])
+        assert all(g <= 1e-4 for g in gd["fold_dual_gap"])
     assert report["grid_search"]["best_learning_rate"] in (0.1, 1.0, 10.0, 100.0, "auto")
+    assert report["machine"]["packages"]["sklearn-sigmoid"]
     md = (tmp_path / "movie_reviews.md").read_text()
     assert "| vocabulary | sklearn LogisticRegression |" in md
-    figures = [tmp_path / "loss_curves.png", tmp_path / "top_keywords.png"]
-    try:
-        import matplotlib  # noqa: F401
-    except ImportError:
-        assert not any(f.exists() for f in figures)
-    else:
-        assert all(f.stat().st_size > 1000 for f in figures)
+    assert not list(tmp_path.glob("*.png"))
 
 
 @pytest.mark.parametrize("features", ["lexicon counts", "raw counts", "MaxAbs"])

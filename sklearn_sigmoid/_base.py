@@ -24,6 +24,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ._callbacks import CallbackSupportMixin, epoch_hooks
 from ._loss import LOSS_ALIASES, get_loss
 from ._objective import LinearObjective
 from ._optim import (
@@ -82,7 +83,7 @@ def _check_feature_scale(X):
     )
 
 
-class BaseSigmoidGD(BaseEstimator):
+class BaseSigmoidGD(CallbackSupportMixin, BaseEstimator):
     """Base class of the gradient-descent sigmoid estimators (not public)."""
 
     _parameter_constraints: dict = {
@@ -554,14 +555,17 @@ class BaseSigmoidGD(BaseEstimator):
                 self.batch_size is None or self.batch_size >= objective.n_samples
             )
             stopping = self._stopping_rule(partial, full_batch, monitor)
-            result = run_epochs(
-                stepper,
-                max_iter=1 if partial else self.max_iter,
-                stopping=stopping,
-                monitor=monitor,
-                learning_rate=self.learning_rate,
-                verbose=self.verbose,
-            )
+            max_iter = 1 if partial else self.max_iter
+            with epoch_hooks(self, max_iter) as hooks:
+                result = run_epochs(
+                    stepper,
+                    max_iter=max_iter,
+                    stopping=stopping,
+                    monitor=monitor,
+                    learning_rate=self.learning_rate,
+                    verbose=self.verbose,
+                    hooks=hooks,
+                )
             gap = result["gap"]
             if gap is None and full_batch and not partial:
                 gap = stepper.duality_gap()  # the final point's certificate

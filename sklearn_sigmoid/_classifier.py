@@ -170,7 +170,8 @@ class GDLogisticRegression(LinearClassifierMixin, BaseSigmoidGD):
     stop_reason_ : str
         Which rule ended the fit: ``'certified gap'``, ``'gradient'``,
         ``'no improvement'``, ``'no decrease possible'`` (the line search
-        found no decrease at the data's precision) or ``'max_iter'``.
+        found no decrease at the data's precision), ``'callback'`` (a
+        callback set with ``set_callbacks`` asked to stop) or ``'max_iter'``.
 
     loss_curve_ : list of float
         Training objective after each epoch (for mini-batches, the mean of

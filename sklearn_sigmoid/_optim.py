@@ -756,6 +756,7 @@ def run_epochs(
     monitor=None,
     learning_rate="auto",
     verbose=0,
+    hooks=None,
 ):
     """Run epochs of ``stepper`` until the stopping rule or ``max_iter``.
 
@@ -776,6 +777,10 @@ def run_epochs(
     verbose : int
         Print one line per epoch when > 0, and a closing line saying why
         descent stopped.
+    hooks : EpochHooks or None
+        scikit-learn callbacks (see :mod:`._callbacks`): ``hooks.begin()``
+        before each epoch, ``hooks.end(value, W)`` after it; a True from
+        ``end`` stops descent (reason ``"callback"``).
 
     Returns
     -------
@@ -794,6 +799,8 @@ def run_epochs(
     n_iter = 0
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for n_iter in range(1, max_iter + 1):
+            if hooks is not None:
+                hooks.begin()
             value = stepper.epoch()
             _check_divergence(
                 value, None if stepper.monotone else stepper.W,
@@ -808,6 +815,10 @@ def run_epochs(
                     best_score, best_W = score, stepper.solution().copy()
                 watched = -score
             stop = stopping is not None and stopping.update(watched, stepper)
+            if hooks is not None and hooks.end(value, stepper.solution()):
+                stop, stopping_reason = True, "callback"
+            else:
+                stopping_reason = getattr(stopping, "reason", None)
             if verbose:
                 line = (
                     f"-- Epoch {n_iter}: objective {value:.6g}, "
@@ -820,7 +831,7 @@ def run_epochs(
                     line += f", validation score {scores[-1]:.6g}"
                 print(line)
             if stop:
-                reason = stopping.reason
+                reason = stopping_reason
                 break
             if getattr(stepper, "converged", False):
                 # The line search found no decrease at the data's precision:

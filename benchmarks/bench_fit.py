@@ -44,8 +44,6 @@ Run: ``python benchmarks/bench_fit.py [--quick] [--max-rows N]``; writes
 import argparse
 import json
 import math
-import os
-import platform
 import sys
 import time
 import tracemalloc
@@ -54,14 +52,15 @@ from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
-import sklearn
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_score
 from sklearn.preprocessing import MaxAbsScaler
-from threadpoolctl import threadpool_info, threadpool_limits
+from threadpoolctl import threadpool_limits
+
+from _common import DATA_HOME_HELP, default_data_home, machine_info, machine_line  # noqa: E402
 
 from sklearn_sigmoid import GDLogisticRegression
 from sklearn_sigmoid._loss import get_loss
@@ -578,18 +577,14 @@ def markdown(report):
 
 
 def machine():
-    summary = (f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-               f"Python {platform.python_version()}, numpy {np.__version__}, scipy "
-               f"{sp.__name__ and __import__('scipy').__version__}, scikit-learn "
-               f"{sklearn.__version__}")
-    return {"summary": summary, "platform": platform.platform(),
-            "blas": [{k: i.get(k) for k in ("internal_api", "version", "num_threads",
-                                            "architecture")} for i in threadpool_info()]}
+    """The machine record of :mod:`_common`, with its one-line summary."""
+    info = machine_info()
+    return {**info, "summary": machine_line(info)}
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data-home", default=None, help="folder holding the corpus")
+    parser.add_argument("--data-home", default=default_data_home(), help=DATA_HOME_HELP)
     parser.add_argument("--out", default=str(Path(__file__).parent / "results"))
     parser.add_argument("--max-rows", type=int, default=100_000,
                         help="largest synthetic matrix (1e6 needs ~3 GB and minutes)")
@@ -601,9 +596,6 @@ def main(argv=None):
     parser.add_argument("--sections", default="12345",
                         help="which measurements to run, e.g. '3' (default: all)")
     args = parser.parse_args(argv)
-    if args.data_home is None:
-        shared = Path(__file__).resolve().parents[2] / "shared" / "data"
-        args.data_home = str(shared) if shared.is_dir() else None
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     # Fits stopped at a given max_iter are the method here, not a problem.

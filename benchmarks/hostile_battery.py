@@ -61,9 +61,7 @@ import codecs
 import contextlib
 import hashlib
 import http.server
-import io
 import json
-import math
 import multiprocessing
 import os
 import pickle
@@ -1116,11 +1114,9 @@ def _register_sklearn_style():
     def pf_zero_weights(c):
         kw = {"classes": [0, 1]} if c.kind != "R" else {}
         est = c.partial_fit(c.make(), c.X, c.y, **kw)
-        before = est.coef_.copy()
         c.partial_fit(est, c.X, c.y, sample_weight=np.zeros(200))
         if not np.all(np.isfinite(est.coef_)):
             raise SilentWrong("non-finite after a zero-weight chunk")
-        del before
         return Fitted(est, c.X)
 
     _fits("partial_fit chunk of zero weights", ("G", "R", "SGD"), pf_zero_weights,
@@ -2226,6 +2222,19 @@ def main(argv=None):
     table = summarise(results)
     print()
     print(format_table(table, wall))
+    ours = [r for r in results if r["category"] == "deterministic"
+            and r["kind"] in OURS]
+    if ours:
+        by_source = {}
+        for r in ours:
+            if r["outcome"] != "n/a":
+                row = by_source.setdefault(r["source"], Counter())
+                row["tried"] += 1
+                row[r["outcome"]] += 1
+        print("\nprobes on our estimators, by source:")
+        for source, row in by_source.items():
+            print(f"  {source:8} {row['tried']:4} tried: "
+                  + ", ".join(f"{row[o]} {o}" for o in OUTCOMES if row[o]))
     bad = [r for r in results if r["outcome"] not in ("ok", "clear error", "n/a")]
     compared = [r for r in bad if r["task"] == "probe" and r["kind"] in ("LR", "SGD")]
     bugs = [r for r in bad if r not in compared and r["category"] != "selftest"]
@@ -2251,6 +2260,8 @@ def main(argv=None):
                     "platform": platform.platform()},
         "wall_seconds": round(wall, 1),
         "summary": {k: dict(v) for k, v in table.items()},
+        "probes_ours_by_source": {k: dict(v) for k, v in by_source.items()}
+        if ours else {},
         "failing_seeds": failing_seeds,
         "results": results,
     }, indent=1, default=str))

@@ -126,7 +126,8 @@ def _global_state():
         "sklearn config": {
             k: v for k, v in sklearn.get_config().items() if not callable(v)
         },
-        "sklearn_sigmoid config": sklearn_sigmoid.get_config(),
+        # (getattr: the battery also runs against versions without settings)
+        "sklearn_sigmoid config": getattr(sklearn_sigmoid, "get_config", dict)(),
         "environment": dict(os.environ),
         "cwd": os.getcwd(),
     }
@@ -2066,6 +2067,7 @@ def run_tasks(tasks, *, workers=2, timeout=30.0, progress=None):
                     except (EOFError, OSError):
                         record = None
                     else:
+                        record = {**_describe_task(w.task), **record}
                         w.task = None
                         if record.pop("restart_worker", False):
                             w.conn.send(None)

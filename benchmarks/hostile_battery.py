@@ -48,7 +48,7 @@ Anything but ``ok`` and ``clear error`` is a bug.
 Usage::
 
     python benchmarks/hostile_battery.py            # full run, 2 workers
-    python benchmarks/hostile_battery.py --quick    # a small run (~1 min)
+    python benchmarks/hostile_battery.py --quick    # a small run (~20 s)
     python benchmarks/hostile_battery.py --random 500 --workers 1
     python benchmarks/hostile_battery.py --seed 1234 # one random problem, verbose
     python benchmarks/hostile_battery.py --probe "issue11 #1 coef_init NaN"

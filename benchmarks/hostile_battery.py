@@ -2033,7 +2033,9 @@ def run_tasks(tasks, *, workers=2, timeout=30.0, progress=None):
     pool = [_Worker(ctx) for _ in range(min(workers, len(tasks)) or 1)]
     results = []
     try:
-        while pending or any(w.task for w in pool):
+        while pending or any(w.task for w in pool if w):
+            # A killed worker is replaced only while tasks remain (None: gone).
+            pool = [w for w in pool if w is not None]
             for w in pool:
                 if not w.ready and w.conn.poll():
                     w.ready = w.conn.recv() == "ready"
@@ -2073,7 +2075,7 @@ def run_tasks(tasks, *, workers=2, timeout=30.0, progress=None):
                             w.conn.send(None)
                             w.process.join(5)
                             w.kill()
-                            pool[i] = _Worker(ctx)
+                            pool[i] = _Worker(ctx) if pending else None
                         results.append(record)
                         if progress:
                             progress(record)
@@ -2086,11 +2088,12 @@ def run_tasks(tasks, *, workers=2, timeout=30.0, progress=None):
                               "why": f"no result within {w.limit:g} s; worker killed"}
                 if record is not None:
                     w.kill()
-                    pool[i] = _Worker(ctx)
+                    pool[i] = _Worker(ctx) if pending else None
                     results.append(record)
                     if progress:
                         progress(record)
     finally:
+        pool = [w for w in pool if w is not None]
         for w in pool:
             with contextlib.suppress(Exception):
                 w.conn.send(None)

@@ -170,6 +170,9 @@ class BaseSigmoidGD(CallbackSupportMixin, BaseEstimator):
     def _encode_targets(self, y, sample_weight, partial):
         """Return ``(Y, sample_weight)`` in the loss's encoding."""
 
+    def _check_encoded_targets(self, Y, sample_weight):
+        """Raise if the encoded targets and final weights leave nothing to fit."""
+
     @abstractmethod
     def _link(self):
         """'sigmoid' or 'softmax'."""
@@ -218,7 +221,14 @@ class BaseSigmoidGD(CallbackSupportMixin, BaseEstimator):
             )
         if not self.shuffle:
             return np.arange(n - n_val), np.arange(n - n_val, n)
-        return next(self._validation_splitter(rng).split(np.zeros((n, 1)), y))
+        try:
+            return next(self._validation_splitter(rng).split(np.zeros((n, 1)), y))
+        except ValueError as error:  # e.g. fewer held-out rows than classes
+            raise ValueError(
+                f"early_stopping cannot hold out validation_fraction="
+                f"{self.validation_fraction} of {n} samples: {error} Increase "
+                f"'validation_fraction' or the size of your dataset."
+            ) from error
 
     # -- the shared fitting routine ------------------------------------------
 
@@ -489,6 +499,8 @@ class BaseSigmoidGD(CallbackSupportMixin, BaseEstimator):
                 + (" times class_weight" if getattr(self, "class_weight", None)
                    is not None else ""),
             )
+            if not partial:
+                self._check_encoded_targets(Y, sample_weight)
 
             continue_fit = not first_call or warm
             W = self._start_params(

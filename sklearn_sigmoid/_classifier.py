@@ -341,6 +341,19 @@ class GDLogisticRegression(LinearClassifierMixin, BaseSigmoidGD):
             Y[np.arange(len(y)), idx] = 1.0
         return Y, sample_weight
 
+    def _check_encoded_targets(self, Y, sample_weight):
+        # class_weight can zero a class out, as sample weights can.
+        totals = sample_weight.astype(np.float64) @ Y
+        if Y.shape[1] == 1:
+            totals = np.array([sample_weight.sum() - totals[0], totals[0]])
+        if np.count_nonzero(totals > 0) < 2:
+            kept = self.classes_[totals > 0]
+            raise ValueError(
+                f"{type(self).__name__} needs samples of at least 2 classes with "
+                f"positive weight, but after class_weight={self.class_weight!r} "
+                f"only {kept.tolist()!r} has any."
+            )
+
     def _get_packed_params(self):
         return np.hstack([self.coef_, self.intercept_[:, None]])
 

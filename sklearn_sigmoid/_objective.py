@@ -16,6 +16,8 @@ One evaluation costs one product ``X @ coef.T`` and, for the gradient, one
 ``X.T @ G``; sparse ``X`` stays sparse and float32 stays float32.
 """
 
+import math
+
 import numpy as np
 import scipy.sparse as sp
 from sklearn.utils.extmath import row_norms, safe_sparse_dot
@@ -121,6 +123,21 @@ def power_iteration(operator, size, fit_intercept, n_iter=30):
     if not np.isfinite(lam):
         lam = np.finfo(np.float64).max / 4
     return lam
+
+
+def _unless_overflowed(raw, value):
+    """``value``, or ``inf`` if a raw score overflowed its dtype.
+
+    The losses saturate, so scores that overflowed (to inf, say a step too
+    large for float32 features of 1e37) would still give a finite loss and a
+    zero gradient, and descent would stop there as if it had converged.  An
+    objective whose scores cannot be represented is reported as infinite,
+    which the optimiser treats as divergence (or, in a line search, as a
+    step to shorten).  One reduction over the scores, in float64.
+    """
+    if math.isfinite(float(np.sum(raw, dtype=np.float64))):
+        return value
+    return math.inf
 
 
 def _column_square_means(X, weights, block=1 << 16):
@@ -440,7 +457,9 @@ class LinearObjective(L2Penalty):
         """Objective at ``W`` (``raw`` may be passed if already computed)."""
         if raw is None:
             raw = self.raw(W)
-        return self._mean(self.loss.loss(raw, self.Y)) + self._penalty(W)
+        return _unless_overflowed(raw, self._mean(self.loss.loss(raw, self.Y))) + (
+            self._penalty(W)
+        )
 
     def data_term(self, raw):
         """Weighted mean loss at raw scores, and ``G``, its gradient w.r.t. them.
@@ -449,7 +468,7 @@ class LinearObjective(L2Penalty):
         pass the full gradient needs.  ``G`` has the dtype of X.
         """
         loss, G = self.loss.loss_gradient(raw, self.Y)
-        return self._mean(loss), self._weighted(G)
+        return _unless_overflowed(raw, self._mean(loss)), self._weighted(G)
 
     def value_and_partial(self, W, raw):
         """Objective at ``W`` (raw scores given) and :meth:`data_term`'s ``G``."""

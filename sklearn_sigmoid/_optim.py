@@ -436,7 +436,7 @@ class SpectralStep(_Stepper):
         self.value, self.grad = objective.value_grad(W, self.raw)
         _check_start(self.value, self.grad)
         self.initial_value = self.value
-        lipschitz = _usable_lipschitz(lipschitz)
+        lipschitz = _usable_lipschitz(lipschitz, W.dtype)
         self.min_step = 1e-6 / lipschitz
         self.max_step = 1e9 / lipschitz
         self.step = 1.0 / lipschitz
@@ -691,7 +691,7 @@ def make_stepper(
             lipschitz = (
                 objective.lipschitz() if full_batch else objective.max_sample_lipschitz()
             )
-            learning_rate = 1.0 / _usable_lipschitz(lipschitz)
+            learning_rate = 1.0 / _usable_lipschitz(lipschitz, W.dtype)
         if full_batch:
             stepper = FixedStep(objective, W, learning_rate, momentum, state)
         else:
@@ -704,19 +704,24 @@ def make_stepper(
     return stepper
 
 
-def _usable_lipschitz(lipschitz):
-    """A Lipschitz bound from which ``1 / L`` is a usable step.
+def _usable_lipschitz(lipschitz, dtype=np.float64):
+    """A Lipschitz bound from which ``1 / L`` is a usable step for ``dtype``.
 
     ``L = 0`` (a flat objective: every feature zero, no intercept and no
     penalty) gives a step of 1, which changes nothing since the gradient is
-    zero; a bound that overflowed means the features are too large for their
-    precision, which no step size mends.
+    zero.  A bound beyond the largest number of the parameters' dtype means
+    the features are too large for that precision: the step ``1 / L``
+    would underflow and no parameter would move (float32 features of 1e30
+    squared), which no step size mends.
     """
-    if not math.isfinite(lipschitz):
+    dtype = np.dtype(dtype)
+    if not lipschitz <= float(np.finfo(dtype).max):
         raise ValueError(
-            "The data's scale overflows: the mean square of a column of X is "
-            "not finite in float64, so no safe step size exists. Scale the "
-            "features (e.g. StandardScaler or MaxAbsScaler) before fitting."
+            f"The data's scale overflows: the curvature bound of the objective "
+            f"({lipschitz:.3g}) exceeds the largest {dtype.name} number, so no "
+            f"step size can move the {dtype.name} parameters. Scale the "
+            f"features (e.g. StandardScaler or MaxAbsScaler), or fit in "
+            f"float64, before fitting."
         )
     return lipschitz if lipschitz > 0 else 1.0
 

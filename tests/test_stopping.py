@@ -231,3 +231,46 @@ def test_non_finite_values_never_hang_the_optimiser():
                           text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "ok"
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"momentum": 0.5, "early_stopping": True}, {"momentum": 0.5, "tol": None},
+     {"batch_size": 10}],
+)
+def test_float32_columns_beyond_float32_curvature(params):
+    # Squares of 1e30 overflow float32: a fixed step 1/L would underflow and
+    # leave every parameter at 0.  Said up front, naming the dtype.
+    X, y = make_classification(200, 4, random_state=0)
+    X[:, 0] *= 1e30
+    X = X.astype(np.float32)
+    with pytest.raises(ValueError, match="largest float32 number"):
+        GDLogisticRegression(**params).fit(X, y)
+    # The line-searched default scales that column and fits.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        assert GDLogisticRegression().fit(X, y).score(X, y) > 0.9
+
+
+def test_scores_that_overflow_are_divergence_not_convergence():
+    # A fixed step on float32 features of 1e37: the scores overflow to inf,
+    # where the saturated loss has a zero gradient; that must not pass for
+    # convergence.
+    rng = np.random.RandomState(0)
+    X = (rng.randn(50, 1) * 1e37).astype(np.float32)
+    with pytest.raises(ValueError, match="diverged"):
+        SigmoidNeuronRegressor(learning_rate=1e-4, alpha=0).fit(X, rng.rand(50))
+
+
+def test_class_weight_that_leaves_one_class():
+    X, y = make_classification(200, 4, random_state=0)
+    with pytest.raises(ValueError, match="at least 2 classes with positive weight"):
+        GDLogisticRegression(class_weight={0: 0, 1: 1}).fit(X, y)
+
+
+def test_early_stopping_split_error_names_the_parameter():
+    X = np.random.RandomState(0).randn(30, 3)
+    with pytest.raises(ValueError, match="validation_fraction"):
+        GDLogisticRegression(early_stopping=True, validation_fraction=0.1).fit(
+            X, np.arange(30) % 5
+        )

@@ -4,7 +4,8 @@ Four measurements, each against scikit-learn measured in the same run:
 
 1. **Time to optimum.** For each showcase feature set of the polarity corpus
    (keyword counts, summed as in the lecture and one per Hu & Liu word;
-   full-vocabulary counts raw and MaxAbs-scaled; binary presence), ``f*`` is the smaller of the objectives reached by lbfgs at
+   full-vocabulary counts raw and MaxAbs-scaled; binary presence), ``f*`` is
+   the smaller of the objectives reached by lbfgs at
    ``tol=1e-10`` and by ours run to convergence.  Then the wall time for
    ``GDLogisticRegression(alpha=1/n)`` (default settings otherwise) and for
    ``LogisticRegression()`` (C = 1, same objective) to reach relative gaps
@@ -193,7 +194,8 @@ def time_to_optimum(sets, y, log):
         row["cv_accuracy_lbfgs"] = float(cross_val_score(
             LogisticRegression(C=1.0, max_iter=10_000), X, y, cv=cv).mean())
         log(f"  {name}: time to 1e-4 gap ours {row['ours_seconds_0.0001']:.4f}s "
-            f"({row['ours_iter_0.0001']} epochs), lbfgs {row['lbfgs_seconds_0.0001']:.4f}s "
+            f"({row['ours_iter_0.0001']} epochs), "
+            f"lbfgs {row['lbfgs_seconds_0.0001']:.4f}s "
             f"({row['lbfgs_iter_0.0001']} iterations): ratio {row['ratio_0.0001']:.2f}")
         rows.append(row)
     return rows
@@ -358,7 +360,8 @@ def epoch_cost(sets, y, log, rounds=15, epochs=100):
             log(f"  {name} {row['dtype']}: floor {row['floor_seconds'] * 1e3:.3f} ms, "
                 f"epoch fixed {row['fixed_epoch_seconds'] * 1e3:.3f} ms "
                 f"({row['fixed_vs_floor']:.2f}x), auto "
-                f"{row['auto_epoch_seconds'] * 1e3:.3f} ms ({row['auto_vs_floor']:.2f}x;"
+                f"{row['auto_epoch_seconds'] * 1e3:.3f} ms "
+                f"({row['auto_vs_floor']:.2f}x;"
                 f" quartiles {row['auto_vs_floor_quartiles'][0]:.2f}-"
                 f"{row['auto_vs_floor_quartiles'][1]:.2f}); against the fastest pair "
                 f"fixed {row['fixed_vs_fastest_pair']:.2f}x, auto "

@@ -104,7 +104,10 @@ def evaluate(data, target, data_home, log):
             X_test = feats.transform(docs[test])
             y_train, y_test = target[train], target[test]
             alpha = 1.0 / (C * len(train))
-            line = [f"[{feat_name}] fold {fold + 1}/{N_FOLDS} ({X_train.shape[1]} features):"]
+            line = [
+                f"[{feat_name}] fold {fold + 1}/{N_FOLDS} "
+                f"({X_train.shape[1]} features):"
+            ]
             for model_name, model in models(alpha).items():
                 with warnings.catch_warnings(record=True) as caught:
                     warnings.simplefilter("always", ConvergenceWarning)

@@ -26,7 +26,10 @@ def test_core_works_and_dask_module_names_the_extra():
 
 
 def test_core_import_does_not_load_dask():
-    code = "import sys, sklearn_sigmoid; print(any(m.split('.')[0] in ('dask', 'distributed') for m in sys.modules))"
+    code = (
+        "import sys, sklearn_sigmoid; print(any(m.split('.')[0] in "
+        "('dask', 'distributed') for m in sys.modules))"
+    )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout

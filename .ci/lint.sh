@@ -11,5 +11,5 @@ new_venv "$venv" python3
 "$venv/bin/ruff" --version
 status=0
 "$venv/bin/ruff" check --output-format concise . || status=1
-"$venv/bin/ruff" format --check . || status=1
+"$venv/bin/ruff" format --check --output-format concise . || status=1
 exit $status

@@ -97,8 +97,9 @@ def main():
                     row[f"{label}_dask_epoch_s"] = t_dist / args.epochs
                     row[f"{label}_overhead_epoch_s"] = (t_dist - t_mem) / args.epochs
                     row[f"{label}_max_coef_diff"] = diff
-                    print(f"  n={n} {label}: epoch in memory {t_mem / args.epochs * 1e3:.1f}"
-                          f" ms, on Dask {t_dist / args.epochs * 1e3:.1f} ms; max |coef "
+                    print(f"  n={n} {label}: epoch in memory "
+                          f"{t_mem / args.epochs * 1e3:.1f} ms, on Dask "
+                          f"{t_dist / args.epochs * 1e3:.1f} ms; max |coef "
                           f"difference| {diff:.1e}", flush=True)
             rows.append(row)
     finally:

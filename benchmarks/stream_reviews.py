@@ -147,7 +147,10 @@ def read_all(data_home, indices):
 
 
 def simulate_stream(model, X, y, X_val, y_val, *, chunk_size, passes, seed):
-    """``partial_fit`` over pre-hashed rows in streamed order; last pass's accuracies."""
+    """``partial_fit`` over pre-hashed rows in streamed order.
+
+    Returns the last pass's accuracies.
+    """
     last = []
     for p in range(passes):
         order = np.random.RandomState(seed + p).permutation(X.shape[0])
@@ -329,7 +332,8 @@ def grid_table(grid):
     lines = ["| batch_size | learning_rate | average | mean | min | max | final "
              "| seconds |", "|" + "---|" * 8]
     for g in grid:
-        head = f"| {g['batch_size']} | {g['learning_rate']} | {AVERAGE_LABELS[g['average']]} "
+        average = AVERAGE_LABELS[g["average"]]
+        head = f"| {g['batch_size']} | {g['learning_rate']} | {average} "
         if g.get("diverged"):
             note = ("diverged (not rerun: same iterates as without averaging)"
                     if g.get("skipped") else "diverged")

@@ -1,3 +1,6 @@
+# Authors: The sklearn-sigmoid developers
+# SPDX-License-Identifier: BSD-3-Clause
+
 """Sigmoid neurons and logistic regression trained by gradient descent.
 
 Two scikit-learn estimators built on the classic lecture material: the
@@ -12,12 +15,13 @@ gradients and the update ``w <- w - eta * grad``.
 package's settings (how many BLAS threads a fit uses).
 """
 
-from ._classifier import GDLogisticRegression
-from ._config import config_context, get_config, set_config
-from ._loss import sigmoid, sigmoid_derivative
-from ._optim import DivergenceError
-from ._regressor import SigmoidNeuronRegressor
+from sklearn_sigmoid._classifier import GDLogisticRegression
+from sklearn_sigmoid._config import config_context, get_config, set_config
+from sklearn_sigmoid._loss import sigmoid, sigmoid_derivative
+from sklearn_sigmoid._optim import DivergenceError
+from sklearn_sigmoid._regressor import SigmoidNeuronRegressor
 
+# The one place the version is written (pyproject.toml reads it from here).
 __version__ = "0.1.0"
 
 __all__ = [

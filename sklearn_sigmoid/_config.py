@@ -1,3 +1,6 @@
+# Authors: The sklearn-sigmoid developers
+# SPDX-License-Identifier: BSD-3-Clause
+
 """Package settings, in the style of :func:`sklearn.set_config`.
 
 One setting so far, ``blas_threads``: how many threads the BLAS library

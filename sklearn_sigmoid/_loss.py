@@ -1,3 +1,6 @@
+# Authors: The sklearn-sigmoid developers
+# SPDX-License-Identifier: BSD-3-Clause
+
 """Pointwise losses of a sigmoid (or softmax) output, written once.
 
 Every loss here is a function of the *raw score* ``z = X @ coef.T + intercept``

@@ -1,3 +1,6 @@
+# Authors: The sklearn-sigmoid developers
+# SPDX-License-Identifier: BSD-3-Clause
+
 """Data-parallel full-batch gradient descent on a Dask cluster.
 
 The training objective is a weighted mean over rows, so its value and
@@ -52,6 +55,7 @@ so the workers' passes run under the same setting as the client's.
 Needs the ``[dask]`` extra: ``pip install "sklearn-sigmoid[dask]"``.
 """
 
+import itertools
 import numbers
 import weakref
 
@@ -71,12 +75,12 @@ except ImportError as exc:  # pragma: no cover - exercised without the extra
         "pip install 'sklearn-sigmoid[dask]'"
     ) from exc
 
-from ._base import BaseSigmoidGD
-from ._classifier import balanced_class_weight
-from ._config import get_config
-from ._loss import get_loss
-from ._objective import L2Penalty, LinearObjective, power_iteration
-from ._optim import one_blas_thread
+from sklearn_sigmoid._base import BaseSigmoidGD
+from sklearn_sigmoid._classifier import balanced_class_weight
+from sklearn_sigmoid._config import get_config
+from sklearn_sigmoid._loss import get_loss
+from sklearn_sigmoid._objective import L2Penalty, LinearObjective, power_iteration
+from sklearn_sigmoid._optim import one_blas_thread
 
 __all__ = ["DistributedObjective", "fit_distributed"]
 
@@ -443,7 +447,7 @@ def _row_blocks(array, chunks, name):
             f"{name} has {array.shape[0]} rows but X has {sum(chunks)}."
         )
     bounds = np.cumsum([0, *chunks])
-    return [array[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+    return [array[a:b] for a, b in itertools.pairwise(bounds)]
 
 
 def _on_cluster(client, pieces):

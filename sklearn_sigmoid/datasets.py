@@ -1,3 +1,6 @@
+# Authors: The sklearn-sigmoid developers
+# SPDX-License-Identifier: BSD-3-Clause
+
 """Loaders for movie-review sentiment corpora and an opinion lexicon.
 
 * :func:`load_movie_reviews` -- Pang & Lee's polarity dataset v2.0 (2000

@@ -1,3 +1,6 @@
+# Authors: The sklearn-sigmoid developers
+# SPDX-License-Identifier: BSD-3-Clause
+
 """Keyword-count features for sentiment analysis of raw text.
 
 The lecture exercise "sentiment of movie reviews from keyword counts": count
@@ -41,8 +44,8 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MaxAbsScaler
 from sklearn.utils.validation import check_is_fitted
 
-from ._classifier import GDLogisticRegression
-from .datasets import read_lexicon_file
+from sklearn_sigmoid._classifier import GDLogisticRegression
+from sklearn_sigmoid.datasets import read_lexicon_file
 
 __all__ = [
     "DEFAULT_NEGATIVE_KEYWORDS",

@@ -1,3 +1,6 @@
+# Authors: The sklearn-sigmoid developers
+# SPDX-License-Identifier: BSD-3-Clause
+
 """Pictures of how a sigmoid model learns, each made in one call.
 
 Displays in scikit-learn's style (compare
@@ -53,9 +56,9 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from ._base import BaseSigmoidGD
-from ._classifier import GDLogisticRegression
-from ._optim import DivergenceError
+from sklearn_sigmoid._base import BaseSigmoidGD
+from sklearn_sigmoid._classifier import GDLogisticRegression
+from sklearn_sigmoid._optim import DivergenceError
 
 __all__ = [
     "ConvergenceDisplay",

@@ -41,6 +41,60 @@ def real_movie_reviews():
 #: Why the distributed tests skip when dask is missing.
 DASK_EXTRA_MISSING = "the [dask] extra is not installed: pip install sklearn-sigmoid[dask]"
 
+#: The first dask/distributed release whose Client breaks dask-ml's
+#: incremental searches ("asynchronous Client in a synchronous context",
+#: dask/dask-ml#1016); the [dask-ml] extra pins both below it.
+DASK_ML_SEARCH_BREAKS_AT = "2025.3"
+
+
+def _dask_ml_extra_missing():
+    """Why dask-ml cannot run here (a skip reason), or None.
+
+    Read from the installed distributions' metadata: nothing is imported at
+    collection time.
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    for name in ("dask", "distributed", "dask-ml"):
+        try:
+            version(name)
+        except PackageNotFoundError:
+            return (
+                f"{name} is not installed: the [dask-ml] extra is needed, "
+                "pip install sklearn-sigmoid[dask-ml]"
+            )
+    return None
+
+
+def _dask_ml_searches_unavailable():
+    """Why dask-ml's incremental searches cannot run here, or None."""
+    from importlib.metadata import version
+
+    def year_month(release):  # dask's calendar versions: YYYY.M.patch
+        return tuple(int(part) for part in release.split(".")[:2])
+
+    missing = _dask_ml_extra_missing()
+    if missing is not None:
+        return missing
+    too_new = [
+        f"{name} {version(name)}"
+        for name in ("dask", "distributed")
+        if year_month(version(name)) >= year_month(DASK_ML_SEARCH_BREAKS_AT)
+    ]
+    if too_new:
+        return (
+            f"dask-ml's incremental searches fail with dask/distributed >= "
+            f"{DASK_ML_SEARCH_BREAKS_AT} (dask/dask-ml#1016), installed here: "
+            f"{', '.join(too_new)}; the [dask-ml] extra pins them: "
+            "pip install sklearn-sigmoid[dask-ml]"
+        )
+    return None
+
+
+#: Skip reasons for the dask-ml tests (None when they can run).
+DASK_ML_MISSING = _dask_ml_extra_missing()
+DASK_ML_SEARCHES_UNAVAILABLE = _dask_ml_searches_unavailable()
+
 
 @pytest.fixture(scope="session")
 def dask_client():

@@ -349,7 +349,7 @@ def test_bad_data_errors(binary):
         clf.predict(X[:, :3])
     with pytest.raises(ValueError, match="Unknown label type"):
         GDLogisticRegression().fit(X, np.linspace(0, 1, len(y)))
-    with pytest.raises(ValueError, match="non-zero|sum to zero"):
+    with pytest.raises(ValueError, match=r"non-zero|sum to zero"):
         GDLogisticRegression().fit(X, y, sample_weight=np.zeros(len(y)))
 
 

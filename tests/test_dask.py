@@ -160,7 +160,7 @@ def test_clear_errors(dask_client, data):
     with pytest.raises(ValueError, match="NaN"):
         fit_distributed(GDLogisticRegression(), da.from_array(bad, chunks=(300, -1)),
                         y, client=dask_client)
-    with pytest.raises(ValueError, match="Unknown label type|continuous"):
+    with pytest.raises(ValueError, match=r"Unknown label type|continuous"):
         fit_distributed(GDLogisticRegression(), dX, y + 0.5, client=dask_client)
     bag = db.from_sequence([(X[:10], y[:10]), (X[10:20, :5], y[10:20])],
                            npartitions=2)
@@ -173,6 +173,7 @@ def test_clear_errors(dask_client, data):
                         sample_weight=np.zeros(len(y)), client=dask_client)
 
 
+@pytest.mark.slow
 def test_killed_worker_is_recovered_or_reported(dask_client, data):
     """Kill a worker mid-fit: Dask recomputes its blocks, or the fit fails loudly."""
     from distributed.scheduler import KilledWorker
@@ -210,6 +211,7 @@ def test_killed_worker_is_recovered_or_reported(dask_client, data):
     assert outcome in ("recovered", "reported")
 
 
+@pytest.mark.slow
 def test_persisted_array_with_many_features(dask_client):
     # Blocks already held by the workers (persist), and parameters large
     # enough (9000 features) to be scattered rather than sent with each task.

@@ -1,8 +1,11 @@
 """Distributed hyper-parameter search recipes, run on a real local dask cluster.
 
 All the tests share the session's ``dask_client`` fixture (one two-worker
-``LocalCluster``, see ``conftest.py``) and skip with an install hint when the
-``[dask]`` extra (dask, distributed, dask-ml) is missing.
+``LocalCluster``, see ``conftest.py``) and skip with an install hint when
+their extra is missing: the joblib-Dask search needs ``[dask]`` (any dask
+release), the dask-ml ones ``[dask-ml]``, and dask-ml's incremental searches
+also skip, saying why, with dask or distributed 2025.3 and newer
+(dask/dask-ml#1016).
 
 Only library objects (estimators, arrays, scipy distributions) are sent to the
 workers: a callable defined in this module would make them import it.
@@ -24,14 +27,26 @@ from sklearn.datasets import load_breast_cancer, make_classification
 from sklearn.model_selection import GridSearchCV, train_test_split
 from sklearn.preprocessing import StandardScaler
 
-from conftest import DASK_EXTRA_MISSING
-from sklearn_sigmoid import DivergenceError, GDLogisticRegression, SigmoidNeuronRegressor
+from conftest import (
+    DASK_EXTRA_MISSING,
+    DASK_ML_MISSING,
+    DASK_ML_SEARCHES_UNAVAILABLE,
+)
+from sklearn_sigmoid import (
+    DivergenceError,
+    GDLogisticRegression,
+    SigmoidNeuronRegressor,
+)
 
 CHUNK = 500  # rows per dask block: one partial_fit call per block
 
 
-def _dask_ml():
-    return pytest.importorskip("dask_ml", reason=DASK_EXTRA_MISSING)
+needs_dask_ml = pytest.mark.skipif(
+    DASK_ML_MISSING is not None, reason=str(DASK_ML_MISSING)
+)
+needs_dask_ml_searches = pytest.mark.skipif(
+    DASK_ML_SEARCHES_UNAVAILABLE is not None, reason=str(DASK_ML_SEARCHES_UNAVAILABLE)
+)
 
 
 @pytest.fixture(scope="module")
@@ -116,10 +131,10 @@ def _check_incremental_search(search, X_test, y_test):
     assert search.score(X_test, y_test) == best.score(X_test, y_test)
 
 
+@needs_dask_ml_searches
 def test_incremental_search_cv(dask_client, classification_split):
-    model_selection = pytest.importorskip(
-        "dask_ml.model_selection", reason=DASK_EXTRA_MISSING
-    )
+    from dask_ml import model_selection
+
     X_train, X_test, y_train, y_test = classification_split
     X, y = _as_dask(X_train, y_train)
     search = model_selection.IncrementalSearchCV(
@@ -136,10 +151,10 @@ def test_incremental_search_cv(dask_client, classification_split):
     _check_incremental_search(search, X_test, y_test)
 
 
+@needs_dask_ml_searches
 def test_hyperband_search_cv(dask_client, classification_split):
-    model_selection = pytest.importorskip(
-        "dask_ml.model_selection", reason=DASK_EXTRA_MISSING
-    )
+    from dask_ml import model_selection
+
     X_train, X_test, y_train, y_test = classification_split
     X, y = _as_dask(X_train, y_train)
     search = model_selection.HyperbandSearchCV(
@@ -155,11 +170,11 @@ def test_hyperband_search_cv(dask_client, classification_split):
     _check_incremental_search(search, X_test, y_test)
 
 
+@needs_dask_ml_searches
 def test_incremental_search_fails_on_divergence(dask_client, classification_split):
     """dask-ml does not catch a failing partial_fit: the search re-raises it."""
-    model_selection = pytest.importorskip(
-        "dask_ml.model_selection", reason=DASK_EXTRA_MISSING
-    )
+    from dask_ml import model_selection
+
     X_train, _, y_train, _ = classification_split
     X, y = _as_dask(X_train, y_train)
     search = model_selection.IncrementalSearchCV(
@@ -171,7 +186,7 @@ def test_incremental_search_fails_on_divergence(dask_client, classification_spli
         decay_rate=None,
         random_state=0,
     )
-    with pytest.raises(DivergenceError, match="learning rate 1000.0 is too large"):
+    with pytest.raises(DivergenceError, match=r"learning rate 1000.0 is too large"):
         search.fit(X, y, classes=[0, 1])
     assert not hasattr(search, "best_estimator_")
 
@@ -179,8 +194,8 @@ def test_incremental_search_fails_on_divergence(dask_client, classification_spli
 # -- c. dask_ml.wrappers.Incremental -------------------------------------------
 
 
+@needs_dask_ml
 def test_incremental_wrapper_classifier(dask_client, classification_split):
-    _dask_ml()
     from dask_ml.wrappers import Incremental
 
     X_train, X_test, y_train, y_test = classification_split
@@ -206,8 +221,8 @@ def test_incremental_wrapper_classifier(dask_client, classification_split):
     assert_array_equal(inc.predict(X_test_dask).compute(), fitted.predict(X_test))
 
 
+@needs_dask_ml
 def test_incremental_wrapper_regressor(dask_client):
-    _dask_ml()
     from dask_ml.wrappers import Incremental
 
     rng = np.random.default_rng(0)

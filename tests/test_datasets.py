@@ -20,8 +20,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import REAL_DATA
 
+from conftest import REAL_DATA
 from sklearn_sigmoid import datasets
 from sklearn_sigmoid.datasets import (
     DATA_HOME_ENV,
@@ -33,7 +33,6 @@ from sklearn_sigmoid.datasets import (
     load_opinion_lexicon,
     read_lexicon_file,
 )
-
 
 REAL_ARCHIVE = REAL_DATA / "archives" / "movie_reviews.zip"
 
@@ -995,7 +994,7 @@ def call_with_time_limit(seconds, function, *args, **kwargs):
     def target():
         try:
             outcome["result"] = function(*args, **kwargs)
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller
+        except BaseException as exc:  # handed to the caller
             outcome["error"] = exc
 
     thread = threading.Thread(target=target, daemon=True)
@@ -1020,6 +1019,7 @@ print(len(datasets.load_movie_reviews(home, download_if_missing=True).data))
 """
 
 
+@pytest.mark.slow
 def test_concurrent_downloads_in_two_processes(tmp_path, server, monkeypatch):
     content = tiny_download(tmp_path, monkeypatch)
 
@@ -1146,14 +1146,14 @@ def test_zip_member_over_the_cap_is_refused(tmp_path, monkeypatch):
         "movie_reviews/",
         {"neg/a.txt": "x" * 1001, "pos/b.txt": "fine"},
     )
-    with pytest.raises(ValueError, match="neg/a.txt .* 1001 bytes, more than the 1000"):
+    with pytest.raises(ValueError, match=r"neg/a.txt .* 1001 bytes, more than the 1000"):
         load_movie_reviews(root)
     write_zip(
         tmp_path / "lex" / "opinion_lexicon.zip",
         "opinion_lexicon/",
         {"positive-words.txt": "good\n" * 300, "negative-words.txt": "bad\n"},
     )
-    with pytest.raises(ValueError, match="positive-words.txt .* 1500 bytes"):
+    with pytest.raises(ValueError, match=r"positive-words.txt .* 1500 bytes"):
         load_opinion_lexicon(tmp_path / "lex")
 
 

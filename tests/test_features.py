@@ -6,7 +6,6 @@ import warnings
 
 import numpy as np
 import pytest
-from conftest import REAL_DATA
 import scipy.sparse as sp
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import clone
@@ -18,6 +17,7 @@ from sklearn.preprocessing import MaxAbsScaler, StandardScaler
 from sklearn.utils import estimator_checks
 from sklearn.utils._param_validation import InvalidParameterError
 
+from conftest import REAL_DATA
 from sklearn_sigmoid import GDLogisticRegression
 from sklearn_sigmoid.features import (
     DEFAULT_NEGATIVE_KEYWORDS,
@@ -516,7 +516,7 @@ def test_grid_search_over_learning_rate():
     pickle.loads(pickle.dumps(search)).predict(docs[:3])
 
 
-# -- the real corpus --------------------------------------------------------------------
+# -- the real corpus ---------------------------------------------------------
 
 
 @pytest.fixture(scope="module")

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import REAL_DATA
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MaxAbsScaler
 
+from conftest import REAL_DATA
 from sklearn_sigmoid import GDLogisticRegression
 from sklearn_sigmoid.features import make_sentiment_pipeline
 
@@ -25,6 +25,7 @@ def _accuracy(make_features, model, docs, y):
     return cross_val_score(make_pipeline(make_features(), model), docs, y, cv=FOLDS)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "make_features",
     [
@@ -49,6 +50,7 @@ def _load_main_job():
     return module
 
 
+@pytest.mark.slow
 def test_main_job_end_to_end(real_movie_reviews, tmp_path, capsys):
     # The repository's thin caller of sklearn_sigmoid.sentiment, on the real
     # corpus.  Figures are left out here (their refits take long); they are

@@ -1,4 +1,4 @@
-"""The default stop: a certified duality gap, and no fit that hangs or stalls silently."""
+"""The default stop: a certified duality gap; no fit hangs or stalls silently."""
 
 import subprocess
 import sys

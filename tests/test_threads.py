@@ -17,11 +17,13 @@ from threadpoolctl import threadpool_info, threadpool_limits
 from sklearn_sigmoid import (
     GDLogisticRegression,
     SigmoidNeuronRegressor,
+    _base,
+    _config,
+    _optim,
     config_context,
     get_config,
     set_config,
 )
-from sklearn_sigmoid import _base, _config, _optim
 
 pytestmark = pytest.mark.skipif(
     not any(i["user_api"] == "blas" for i in threadpool_info()),

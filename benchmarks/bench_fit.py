@@ -52,6 +52,7 @@ from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
+from _common import DATA_HOME_HELP, default_data_home, machine_info, machine_line
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import CountVectorizer
@@ -59,8 +60,6 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_score
 from sklearn.preprocessing import MaxAbsScaler
 from threadpoolctl import threadpool_limits
-
-from _common import DATA_HOME_HELP, default_data_home, machine_info, machine_line  # noqa: E402
 
 from sklearn_sigmoid import GDLogisticRegression
 from sklearn_sigmoid._loss import get_loss
@@ -164,40 +163,61 @@ def time_to_optimum(sets, y, log):
         ref = LogisticRegression(C=1.0, tol=1e-10, max_iter=100_000).fit(X, y)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
-            tight = GDLogisticRegression(alpha=alpha, tol=1e-12, max_iter=50_000).fit(X, y)
+            tight = GDLogisticRegression(alpha=alpha, tol=1e-12, max_iter=50_000).fit(
+                X, y
+            )
         fstar = min(
             objective_value(X, y, alpha, ref.coef_, ref.intercept_),
             objective_value(X, y, alpha, tight.coef_, tight.intercept_),
         )
         nnz = X.nnz if sp.issparse(X) else np.count_nonzero(X)
-        row = {"features": name, "shape": list(X.shape), "nnz": int(nnz),
-               "f_star": fstar}
+        row = {
+            "features": name,
+            "shape": list(X.shape),
+            "nnz": int(nnz),
+            "f_star": fstar,
+        }
         for gap in GAPS:
             ours = GDLogisticRegression(alpha=alpha, tol=gap)
             fitted = clone(ours).fit(X, y)
-            reached = (objective_value(X, y, alpha, fitted.coef_, fitted.intercept_)
-                       - fstar) / fstar
+            reached = (
+                objective_value(X, y, alpha, fitted.coef_, fitted.intercept_) - fstar
+            ) / fstar
             row[f"ours_iter_{gap:g}"] = int(fitted.n_iter_)
             row[f"ours_stop_{gap:g}"] = fitted.stop_reason_
             row[f"ours_reached_{gap:g}"] = reached
             row[f"ours_seconds_{gap:g}"] = best_time(lambda: clone(ours).fit(X, y))
-            k = iterations_to_gap(lambda k: make_lbfgs(alpha, k, n), X, y, alpha,
-                                  fstar, gap)
+            k = iterations_to_gap(
+                lambda k: make_lbfgs(alpha, k, n), X, y, alpha, fstar, gap
+            )
             row[f"lbfgs_iter_{gap:g}"] = k
             row[f"lbfgs_seconds_{gap:g}"] = (
-                None if k is None else best_time(lambda: make_lbfgs(alpha, k, n).fit(X, y)))
+                None
+                if k is None
+                else best_time(lambda: make_lbfgs(alpha, k, n).fit(X, y))
+            )
             a, b = row[f"ours_seconds_{gap:g}"], row[f"lbfgs_seconds_{gap:g}"]
             row[f"ratio_{gap:g}"] = None if b is None else a / b
         cv = StratifiedKFold(5, shuffle=True, random_state=0)
-        row["cv_accuracy_ours"] = float(cross_val_score(
-            GDLogisticRegression(alpha=alpha * 5 / 4), X, y, cv=cv).mean())
-        row["cv_accuracy_lbfgs"] = float(cross_val_score(
-            LogisticRegression(C=1.0, max_iter=10_000), X, y, cv=cv).mean())
-        log(f"  {name}: tol=1e-4 ours {row['ours_seconds_0.0001']:.4f}s "
-            f"({row['ours_iter_0.0001']} epochs, reached {row['ours_reached_0.0001']:.1e}),"
+        row["cv_accuracy_ours"] = float(
+            cross_val_score(
+                GDLogisticRegression(alpha=alpha * 5 / 4), X, y, cv=cv
+            ).mean()
+        )
+        row["cv_accuracy_lbfgs"] = float(
+            cross_val_score(
+                LogisticRegression(C=1.0, max_iter=10_000), X, y, cv=cv
+            ).mean()
+        )
+        log(
+            f"  {name}: tol=1e-4 ours {row['ours_seconds_0.0001']:.4f}s "
+            f"({row['ours_iter_0.0001']} epochs, "
+            f"reached {row['ours_reached_0.0001']:.1e}),"
             f" lbfgs to 1e-4 {fmt(row['lbfgs_seconds_0.0001'], '.4f')}s "
             f"({row['lbfgs_iter_0.0001']} iterations): ratio "
-            f"{fmt(row['ratio_0.0001'], '.2f')}; tol=1e-6 ratio {fmt(row['ratio_1e-06'], '.2f')}")
+            f"{fmt(row['ratio_0.0001'], '.2f')}; "
+            f"tol=1e-6 ratio {fmt(row['ratio_1e-06'], '.2f')}"
+        )
         rows.append(row)
     return rows
 
@@ -216,12 +236,20 @@ def default_problems(sets, y):
     Xb = StandardScaler().fit_transform(Xb)
     problems["breast cancer, standardised, alpha=1e-4"] = (Xb, yb, 1e-4)
     problems["breast cancer, standardised, alpha=1e-4, float32"] = (
-        Xb.astype(np.float32), yb, 1e-4)
+        Xb.astype(np.float32),
+        yb,
+        1e-4,
+    )
     Xi, yi = load_iris(return_X_y=True)
     problems["iris, multinomial"] = (Xi, yi, 1.0 / len(yi))
     for classes in (2, 3):
-        Xc, yc = make_classification(n_samples=500, n_features=20, n_informative=10,
-                                     n_classes=classes, random_state=0)
+        Xc, yc = make_classification(
+            n_samples=500,
+            n_features=20,
+            n_informative=10,
+            n_classes=classes,
+            random_state=0,
+        )
         problems[f"make_classification, {classes} classes"] = (Xc, yc, 1.0 / 500)
     return problems
 
@@ -232,8 +260,12 @@ def training_objective(X, y, alpha):
     objective, _ = probe._training_objective(X, y)
 
     def value(model):
-        W = np.hstack([np.reshape(model.coef_, (len(objective.Y[0]), -1)),
-                       np.reshape(model.intercept_, (-1, 1))])
+        W = np.hstack(
+            [
+                np.reshape(model.coef_, (len(objective.Y[0]), -1)),
+                np.reshape(model.intercept_, (-1, 1)),
+            ]
+        )
         return objective.value(W.astype(X.dtype))
 
     return value
@@ -248,9 +280,12 @@ def defaults_against_defaults(problems, log):
         value = training_objective(X, y, alpha)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
-            ref = LogisticRegression(C=1.0 / (alpha * n), tol=1e-10,
-                                     max_iter=100_000).fit(X, y)
-            tight = GDLogisticRegression(alpha=alpha, tol=1e-12, max_iter=50_000).fit(X, y)
+            ref = LogisticRegression(
+                C=1.0 / (alpha * n), tol=1e-10, max_iter=100_000
+            ).fit(X, y)
+            tight = GDLogisticRegression(alpha=alpha, tol=1e-12, max_iter=50_000).fit(
+                X, y
+            )
         fstar = min(value(ref), value(tight))
         ours = GDLogisticRegression(alpha=alpha)
         lbfgs = LogisticRegression(C=1.0 / (alpha * n))
@@ -259,7 +294,9 @@ def defaults_against_defaults(problems, log):
             fitted_ours = clone(ours).fit(X, y)
             fitted_lbfgs = clone(lbfgs).fit(X, y)
         row = {
-            "problem": name, "shape": list(X.shape), "dtype": str(X.dtype),
+            "problem": name,
+            "shape": list(X.shape),
+            "dtype": str(X.dtype),
             "f_star": fstar,
             "ours_gap": (value(fitted_ours) - fstar) / fstar,
             "ours_certified_gap": fitted_ours.dual_gap_ / value(fitted_ours),
@@ -272,20 +309,30 @@ def defaults_against_defaults(problems, log):
             "convergence_warnings": len(caught),
         }
         target = max(row["ours_gap"], 1e-15)
-        k = iterations_to_gap(lambda k: make_lbfgs(alpha, k, n), X, y, alpha, fstar,
-                              target) if X.dtype == np.float64 and len(np.unique(y)) == 2 \
+        k = (
+            iterations_to_gap(
+                lambda k: make_lbfgs(alpha, k, n), X, y, alpha, fstar, target
+            )
+            if X.dtype == np.float64 and len(np.unique(y)) == 2
             else None
+        )
         row["lbfgs_iterations_to_ours_gap"] = k
         row["lbfgs_seconds_to_ours_gap"] = (
-            None if k is None else best_time(lambda: make_lbfgs(alpha, k, n).fit(X, y)))
+            None if k is None else best_time(lambda: make_lbfgs(alpha, k, n).fit(X, y))
+        )
         row["ratio_to_same_gap"] = (
-            None if k is None else row["ours_seconds"] / row["lbfgs_seconds_to_ours_gap"])
-        log(f"  {name}: ours gap {row['ours_gap']:.1e} (certified "
+            None
+            if k is None
+            else row["ours_seconds"] / row["lbfgs_seconds_to_ours_gap"]
+        )
+        log(
+            f"  {name}: ours gap {row['ours_gap']:.1e} (certified "
             f"{row['ours_certified_gap']:.1e}, {row['ours_epochs']} epochs, "
             f"{row['ours_stop']}) {row['ours_seconds']:.4f}s; lbfgs default gap "
             f"{row['lbfgs_gap']:.1e} {row['lbfgs_seconds']:.4f}s; lbfgs to our gap "
             f"{fmt(row['lbfgs_seconds_to_ours_gap'], '.4f')}s "
-            f"(ratio {fmt(row['ratio_to_same_gap'], '.2f')})")
+            f"(ratio {fmt(row['ratio_to_same_gap'], '.2f')})"
+        )
         rows.append(row)
     return rows
 
@@ -317,9 +364,17 @@ def epoch_cost(sets, y, log, rounds=15, epochs=100):
             w = np.ones(X.shape[1], dtype=dtype) * 1e-3
             r = np.ones(X.shape[0], dtype=dtype) * 1e-3
             Y = y.reshape(-1, 1).astype(dtype)
-            safe = 1.0 / LinearObjective(get_loss("cross_entropy", "sigmoid"), X, Y,
-                                         np.ones(len(y), dtype=dtype), alpha,
-                                         True).lipschitz()
+            safe = (
+                1.0
+                / LinearObjective(
+                    get_loss("cross_entropy", "sigmoid"),
+                    X,
+                    Y,
+                    np.ones(len(y), dtype=dtype),
+                    alpha,
+                    True,
+                ).lipschitz()
+            )
 
             def floor_loop(X=X, XT=XT, w=w, r=r):
                 for _ in range(epochs):
@@ -328,8 +383,9 @@ def epoch_cost(sets, y, log, rounds=15, epochs=100):
 
             def per_epoch(lr, X=X):
                 # Difference of two fits, so that set-up costs cancel out.
-                short = GDLogisticRegression(alpha=alpha, learning_rate=lr,
-                                             max_iter=10, tol=None)
+                short = GDLogisticRegression(
+                    alpha=alpha, learning_rate=lr, max_iter=10, tol=None
+                )
                 long = clone(short).set_params(max_iter=10 + epochs)
                 t_short = best_time(lambda: short.fit(X, y), repeat=2, budget=0)
                 t_long = best_time(lambda: long.fit(X, y), repeat=2, budget=0)
@@ -338,27 +394,36 @@ def epoch_cost(sets, y, log, rounds=15, epochs=100):
             floors, fastest, fixed, auto = [], [], [], []
             for _ in range(rounds):
                 floors.append(best_time(floor_loop, repeat=2, budget=0) / epochs)
-                fastest.append(best_time(lambda X=X, XT=XT, w=w, r=r: (X @ w, XT @ r),
-                                         repeat=20))
+                fastest.append(
+                    best_time(lambda X=X, XT=XT, w=w, r=r: (X @ w, XT @ r), repeat=20)
+                )
                 fixed.append(per_epoch(safe))
                 auto.append(per_epoch("auto"))
-            floors, fastest, fixed, auto = map(np.asarray, (floors, fastest, fixed, auto))
-            row = {"features": name, "dtype": np.dtype(dtype).name,
-                   "floor_seconds": float(np.median(floors)),
-                   "fastest_pair_seconds": float(np.median(fastest)),
-                   "fixed_epoch_seconds": float(np.median(fixed)),
-                   "auto_epoch_seconds": float(np.median(auto)),
-                   "fixed_vs_floor": float(np.median(fixed / floors)),
-                   "auto_vs_floor": float(np.median(auto / floors)),
-                   "auto_vs_floor_quartiles": np.percentile(auto / floors,
-                                                            [25, 75]).tolist(),
-                   "fixed_vs_fastest_pair": float(np.median(fixed / fastest)),
-                   "auto_vs_fastest_pair": float(np.median(auto / fastest)),
-                   # What an epoch costs beyond its two passes.
-                   "fixed_overhead_seconds": float(np.median(fixed - floors)),
-                   "auto_overhead_seconds": float(np.median(auto - floors)),
-                   "rounds": rounds, "epochs": epochs}
-            log(f"  {name} {row['dtype']}: floor {row['floor_seconds'] * 1e3:.3f} ms, "
+            floors, fastest, fixed, auto = map(
+                np.asarray, (floors, fastest, fixed, auto)
+            )
+            row = {
+                "features": name,
+                "dtype": np.dtype(dtype).name,
+                "floor_seconds": float(np.median(floors)),
+                "fastest_pair_seconds": float(np.median(fastest)),
+                "fixed_epoch_seconds": float(np.median(fixed)),
+                "auto_epoch_seconds": float(np.median(auto)),
+                "fixed_vs_floor": float(np.median(fixed / floors)),
+                "auto_vs_floor": float(np.median(auto / floors)),
+                "auto_vs_floor_quartiles": np.percentile(
+                    auto / floors, [25, 75]
+                ).tolist(),
+                "fixed_vs_fastest_pair": float(np.median(fixed / fastest)),
+                "auto_vs_fastest_pair": float(np.median(auto / fastest)),
+                # What an epoch costs beyond its two passes.
+                "fixed_overhead_seconds": float(np.median(fixed - floors)),
+                "auto_overhead_seconds": float(np.median(auto - floors)),
+                "rounds": rounds,
+                "epochs": epochs,
+            }
+            log(
+                f"  {name} {row['dtype']}: floor {row['floor_seconds'] * 1e3:.3f} ms, "
                 f"epoch fixed {row['fixed_epoch_seconds'] * 1e3:.3f} ms "
                 f"({row['fixed_vs_floor']:.2f}x), auto "
                 f"{row['auto_epoch_seconds'] * 1e3:.3f} ms "
@@ -368,7 +433,8 @@ def epoch_cost(sets, y, log, rounds=15, epochs=100):
                 f"fixed {row['fixed_vs_fastest_pair']:.2f}x, auto "
                 f"{row['auto_vs_fastest_pair']:.2f}x; beyond the floor fixed "
                 f"{row['fixed_overhead_seconds'] * 1e3:.3f} ms, auto "
-                f"{row['auto_overhead_seconds'] * 1e3:.3f} ms")
+                f"{row['auto_overhead_seconds'] * 1e3:.3f} ms"
+            )
             rows.append(row)
     return rows
 
@@ -419,13 +485,23 @@ def scaling(row_counts, log):
         ) / 10
         if n > FULL_SCALING_ROWS:
             mem_ours = peak_memory(lambda: make_ours(alpha, 11).fit(X, y))
-            rows.append({"rows": n, "nnz": int(X.nnz), "X_bytes": int(x_bytes),
-                         "epoch_seconds": ours_epoch, "ours_seconds_1e-4": None,
-                         "lbfgs_seconds_1e-4": None, "ours_peak_bytes": mem_ours,
-                         "ours_peak_vs_X": mem_ours / x_bytes})
-            log(f"  n={n}: epoch {ours_epoch * 1e3:.2f} ms; peak memory of an "
+            rows.append(
+                {
+                    "rows": n,
+                    "nnz": int(X.nnz),
+                    "X_bytes": int(x_bytes),
+                    "epoch_seconds": ours_epoch,
+                    "ours_seconds_1e-4": None,
+                    "lbfgs_seconds_1e-4": None,
+                    "ours_peak_bytes": mem_ours,
+                    "ours_peak_vs_X": mem_ours / x_bytes,
+                }
+            )
+            log(
+                f"  n={n}: epoch {ours_epoch * 1e3:.2f} ms; peak memory of an "
                 f"11-epoch fit {mem_ours / 2**20:.1f} MiB = {mem_ours / x_bytes:.3f} "
-                f"x size of X (time to a gap not searched above {FULL_SCALING_ROWS})")
+                f"x size of X (time to a gap not searched above {FULL_SCALING_ROWS})"
+            )
             continue
         ref = make_lbfgs(alpha, 10_000, n).set_params(tol=1e-10).fit(X, y)
         fstar = objective_value(X, y, alpha, ref.coef_, ref.intercept_)
@@ -434,34 +510,50 @@ def scaling(row_counts, log):
         ours = GDLogisticRegression(alpha=alpha, tol=1e-4)
         fitted = clone(ours).fit(X, y)
         k_ours = int(fitted.n_iter_)
-        reached = (objective_value(X, y, alpha, fitted.coef_, fitted.intercept_)
-                   - fstar) / fstar
-        k_lbfgs = iterations_to_gap(lambda k: make_lbfgs(alpha, k, n), X, y, alpha,
-                                    fstar, 1e-4)
+        reached = (
+            objective_value(X, y, alpha, fitted.coef_, fitted.intercept_) - fstar
+        ) / fstar
+        k_lbfgs = iterations_to_gap(
+            lambda k: make_lbfgs(alpha, k, n), X, y, alpha, fstar, 1e-4
+        )
         t_ours = best_time(lambda: clone(ours).fit(X, y), 1)
         t_lbfgs = best_time(lambda: make_lbfgs(alpha, k_lbfgs, n).fit(X, y), 1)
         mem_ours = peak_memory(lambda: clone(ours).fit(X, y))
         mem_lbfgs = peak_memory(lambda: make_lbfgs(alpha, k_lbfgs, n).fit(X, y))
-        row = {"rows": n, "nnz": int(X.nnz), "X_bytes": int(x_bytes),
-               "epoch_seconds": ours_epoch, "ours_seconds_1e-4": t_ours,
-               "ours_epochs_1e-4": k_ours, "ours_reached_1e-4": reached,
-               "lbfgs_seconds_1e-4": t_lbfgs,
-               "lbfgs_iter_1e-4": k_lbfgs, "ours_peak_bytes": mem_ours,
-               "lbfgs_peak_bytes": mem_lbfgs,
-               "ours_peak_vs_X": mem_ours / x_bytes}
-        log(f"  n={n}: epoch {ours_epoch * 1e3:.2f} ms, tol=1e-4 ours {t_ours:.3f}s "
+        row = {
+            "rows": n,
+            "nnz": int(X.nnz),
+            "X_bytes": int(x_bytes),
+            "epoch_seconds": ours_epoch,
+            "ours_seconds_1e-4": t_ours,
+            "ours_epochs_1e-4": k_ours,
+            "ours_reached_1e-4": reached,
+            "lbfgs_seconds_1e-4": t_lbfgs,
+            "lbfgs_iter_1e-4": k_lbfgs,
+            "ours_peak_bytes": mem_ours,
+            "lbfgs_peak_bytes": mem_lbfgs,
+            "ours_peak_vs_X": mem_ours / x_bytes,
+        }
+        log(
+            f"  n={n}: epoch {ours_epoch * 1e3:.2f} ms, tol=1e-4 ours {t_ours:.3f}s "
             f"({k_ours} epochs, reached {reached:.1e}) vs lbfgs to 1e-4 "
             f"{t_lbfgs:.3f}s; peak memory "
-            f"{mem_ours / 2**20:.1f} MiB = {mem_ours / x_bytes:.2f} x size of X")
+            f"{mem_ours / 2**20:.1f} MiB = {mem_ours / x_bytes:.2f} x size of X"
+        )
         rows.append(row)
     for key in ("epoch_seconds", "ours_seconds_1e-4", "lbfgs_seconds_1e-4"):
         measured = [r for r in rows if r[key] is not None]
         if len(measured) > 1:
-            slope = np.polyfit(np.log([r["rows"] for r in measured]),
-                               np.log([r[key] for r in measured]), 1)[0]
+            slope = np.polyfit(
+                np.log([r["rows"] for r in measured]),
+                np.log([r[key] for r in measured]),
+                1,
+            )[0]
             rows[-1][f"slope_{key}"] = float(slope)
-            log(f"  log-log slope of {key} against rows ({measured[0]['rows']} to "
-                f"{measured[-1]['rows']}): {slope:.2f}")
+            log(
+                f"  log-log slope of {key} against rows ({measured[0]['rows']} to "
+                f"{measured[-1]['rows']}): {slope:.2f}"
+            )
     return rows
 
 
@@ -487,15 +579,29 @@ def lecture_loop(docs, y, log):
     rows, labels = X.tolist(), [int(v) for v in y]
     loop = best_time(lambda: lecture_loop_epoch(rows, labels, [0.0, 0.0], 0.0, 0.1), 3)
     model = (
-        best_time(lambda: GDLogisticRegression(learning_rate=0.1, max_iter=101,
-                                               tol=None).fit(X, y), 3)
-        - best_time(lambda: GDLogisticRegression(learning_rate=0.1, max_iter=1,
-                                                 tol=None).fit(X, y), 3)
+        best_time(
+            lambda: GDLogisticRegression(learning_rate=0.1, max_iter=101, tol=None).fit(
+                X, y
+            ),
+            3,
+        )
+        - best_time(
+            lambda: GDLogisticRegression(learning_rate=0.1, max_iter=1, tol=None).fit(
+                X, y
+            ),
+            3,
+        )
     ) / 100
-    log(f"  per-sample loop {loop * 1e3:.2f} ms/epoch, vectorised {model * 1e3:.3f} "
-        f"ms/epoch: {loop / model:.0f}x faster")
-    return {"shape": list(X.shape), "loop_epoch_seconds": loop,
-            "vectorised_epoch_seconds": model, "speed_up": loop / model}
+    log(
+        f"  per-sample loop {loop * 1e3:.2f} ms/epoch, vectorised {model * 1e3:.3f} "
+        f"ms/epoch: {loop / model:.0f}x faster"
+    )
+    return {
+        "shape": list(X.shape),
+        "loop_epoch_seconds": loop,
+        "vectorised_epoch_seconds": model,
+        "speed_up": loop / model,
+    }
 
 
 # -- report -----------------------------------------------------------------------
@@ -508,13 +614,16 @@ def fmt(v, spec=".3f"):
 def markdown(report):
     out = [f"Machine: {report['machine']['summary']}.", ""]
     for threads, rows in report["time_to_optimum"].items():
-        out += [f"**Time to a relative objective gap, each side's own stop** (BLAS "
-                f"threads: {threads}); ours `GDLogisticRegression(alpha=1/n, tol=gap)` "
-                "stopped by its certified gap, lbfgs at the smallest `max_iter` that "
-                "reaches the gap; seconds ours / lbfgs = ratio, with the gap ours "
-                "actually reached:", "",
-                "| features | 1e-2 | 1e-4 | 1e-6 | CV accuracy ours / lbfgs |",
-                "|---|---|---|---|---|"]
+        out += [
+            f"**Time to a relative objective gap, each side's own stop** (BLAS "
+            f"threads: {threads}); ours `GDLogisticRegression(alpha=1/n, tol=gap)` "
+            "stopped by its certified gap, lbfgs at the smallest `max_iter` that "
+            "reaches the gap; seconds ours / lbfgs = ratio, with the gap ours "
+            "actually reached:",
+            "",
+            "| features | 1e-2 | 1e-4 | 1e-6 | CV accuracy ours / lbfgs |",
+            "|---|---|---|---|---|",
+        ]
         for r in rows:
             cells = [
                 f"{fmt(r[f'ours_seconds_{g:g}'], '.3f')} / "
@@ -523,57 +632,82 @@ def markdown(report):
                 f"({r[f'ours_reached_{g:g}']:.0e})"
                 for g in GAPS
             ]
-            out.append(f"| {r['features']} | " + " | ".join(cells)
-                       + f" | {r['cv_accuracy_ours']:.3f} / {r['cv_accuracy_lbfgs']:.3f} |")
+            out.append(
+                f"| {r['features']} | "
+                + " | ".join(cells)
+                + f" | {r['cv_accuracy_ours']:.3f} / {r['cv_accuracy_lbfgs']:.3f} |"
+            )
         out.append("")
-    out += ["**Epoch cost** (one thread), against one `X @ w` plus one `XT @ r` "
-            "(both timed as means over 100 repetitions; in brackets, against the "
-            "fastest single pair):", "",
-            "| features | dtype | floor ms | fixed-step epoch | auto epoch "
-            "| beyond the floor, fixed / auto ms |",
-            "|---|---|---|---|---|---|"]
+    out += [
+        "**Epoch cost** (one thread), against one `X @ w` plus one `XT @ r` "
+        "(both timed as means over 100 repetitions; in brackets, against the "
+        "fastest single pair):",
+        "",
+        "| features | dtype | floor ms | fixed-step epoch | auto epoch "
+        "| beyond the floor, fixed / auto ms |",
+        "|---|---|---|---|---|---|",
+    ]
     for r in report["epoch_cost"]:
-        out.append(f"| {r['features']} | {r['dtype']} | {r['floor_seconds'] * 1e3:.3f} | "
-                   f"{r['fixed_vs_floor']:.2f}x ({r['fixed_vs_fastest_pair']:.2f}x) | "
-                   f"{r['auto_vs_floor']:.2f}x ({r['auto_vs_fastest_pair']:.2f}x) | "
-                   f"{r['fixed_overhead_seconds'] * 1e3:.3f} / "
-                   f"{r['auto_overhead_seconds'] * 1e3:.3f} |")
-    out += ["", "**Scaling** (synthetic Zipf bag of words, 200 tokens a row, one thread):",
-            "", "| rows | epoch ms | ours to 1e-4 s | lbfgs to 1e-4 s | peak / size of X |",
-            "|---|---|---|---|---|"]
+        out.append(
+            f"| {r['features']} | {r['dtype']} | {r['floor_seconds'] * 1e3:.3f} | "
+            f"{r['fixed_vs_floor']:.2f}x ({r['fixed_vs_fastest_pair']:.2f}x) | "
+            f"{r['auto_vs_floor']:.2f}x ({r['auto_vs_fastest_pair']:.2f}x) | "
+            f"{r['fixed_overhead_seconds'] * 1e3:.3f} / "
+            f"{r['auto_overhead_seconds'] * 1e3:.3f} |"
+        )
+    out += [
+        "",
+        "**Scaling** (synthetic Zipf bag of words, 200 tokens a row, one thread):",
+        "",
+        "| rows | epoch ms | ours to 1e-4 s | lbfgs to 1e-4 s | peak / size of X |",
+        "|---|---|---|---|---|",
+    ]
+
     def seconds(value):
         return "not searched" if value is None else f"{value:.3f}"
 
     for r in report["scaling"]:
-        out.append(f"| {r['rows']} | {r['epoch_seconds'] * 1e3:.2f} | "
-                   f"{seconds(r['ours_seconds_1e-4'])} | "
-                   f"{seconds(r['lbfgs_seconds_1e-4'])} | {r['ours_peak_vs_X']:.2f} |")
+        out.append(
+            f"| {r['rows']} | {r['epoch_seconds'] * 1e3:.2f} | "
+            f"{seconds(r['ours_seconds_1e-4'])} | "
+            f"{seconds(r['lbfgs_seconds_1e-4'])} | {r['ours_peak_vs_X']:.2f} |"
+        )
     last = report["scaling"][-1] if report["scaling"] else {}
     if "slope_epoch_seconds" in last:
         slopes = [f"epoch {last['slope_epoch_seconds']:.2f}"]
         for key, label in (("ours", "ours to 1e-4"), ("lbfgs", "lbfgs to 1e-4")):
             if f"slope_{key}_seconds_1e-4" in last:
                 slopes.append(f"{label} {last[f'slope_{key}_seconds_1e-4']:.2f}")
-        out.append(f"\nLog-log slope against rows: {', '.join(slopes)} (time to a gap "
-                   f"searched up to {FULL_SCALING_ROWS:,} rows).")
-    out += ["", "**Defaults against defaults** (one thread): relative gap "
-            "`(f - f*) / f*` of each side's default fit and its time; ours with its "
-            "certified bound and the rule that stopped it; last, the time lbfgs needs "
-            "to reach the gap our default reached (binary float64 problems):", "",
-            "| problem | ours: gap (certified), epochs, stop, s | lbfgs default: gap, s "
-            "| lbfgs to our gap, s | ratio |", "|---|---|---|---|---|"]
+        out.append(
+            f"\nLog-log slope against rows: {', '.join(slopes)} (time to a gap "
+            f"searched up to {FULL_SCALING_ROWS:,} rows)."
+        )
+    out += [
+        "",
+        "**Defaults against defaults** (one thread): relative gap "
+        "`(f - f*) / f*` of each side's default fit and its time; ours with its "
+        "certified bound and the rule that stopped it; last, the time lbfgs needs "
+        "to reach the gap our default reached (binary float64 problems):",
+        "",
+        "| problem | ours: gap (certified), epochs, stop, s | lbfgs default: gap, s "
+        "| lbfgs to our gap, s | ratio |",
+        "|---|---|---|---|---|",
+    ]
     for r in report["defaults"]:
         out.append(
             f"| {r['problem']} | {r['ours_gap']:.1e} ({r['ours_certified_gap']:.1e}), "
             f"{r['ours_epochs']}, {r['ours_stop']}, {r['ours_seconds']:.4f} | "
             f"{r['lbfgs_gap']:.1e}, {r['lbfgs_seconds']:.4f} | "
             f"{fmt(r['lbfgs_seconds_to_ours_gap'], '.4f')} | "
-            f"{fmt(r['ratio_to_same_gap'], '.2f')} |")
+            f"{fmt(r['ratio_to_same_gap'], '.2f')} |"
+        )
     loop = report["lecture_loop"]
-    out.append(f"\n**The lecture's per-sample loop** on {loop['shape'][0]} x "
-               f"{loop['shape'][1]} keyword counts: {loop['loop_epoch_seconds'] * 1e3:.1f} "
-               f"ms an epoch, against {loop['vectorised_epoch_seconds'] * 1e3:.3f} ms "
-               f"vectorised ({loop['speed_up']:.0f}x).")
+    out.append(
+        f"\n**The lecture's per-sample loop** on {loop['shape'][0]} x "
+        f"{loop['shape'][1]} keyword counts: {loop['loop_epoch_seconds'] * 1e3:.1f} "
+        f"ms an epoch, against {loop['vectorised_epoch_seconds'] * 1e3:.3f} ms "
+        f"vectorised ({loop['speed_up']:.0f}x)."
+    )
     return "\n".join(out) + "\n"
 
 
@@ -587,15 +721,28 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-home", default=default_data_home(), help=DATA_HOME_HELP)
     parser.add_argument("--out", default=str(Path(__file__).parent / "results"))
-    parser.add_argument("--max-rows", type=int, default=100_000,
-                        help="largest synthetic matrix (1e6 needs ~3 GB and minutes)")
-    parser.add_argument("--quick", action="store_true",
-                        help="skip the default-threads rerun and the largest sizes")
-    parser.add_argument("--one-thread-only", action="store_true",
-                        help="skip the rerun of the time-to-gap table under the "
-                             "default BLAS thread count")
-    parser.add_argument("--sections", default="12345",
-                        help="which measurements to run, e.g. '3' (default: all)")
+    parser.add_argument(
+        "--max-rows",
+        type=int,
+        default=100_000,
+        help="largest synthetic matrix (1e6 needs ~3 GB and minutes)",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="skip the default-threads rerun and the largest sizes",
+    )
+    parser.add_argument(
+        "--one-thread-only",
+        action="store_true",
+        help="skip the rerun of the time-to-gap table under the "
+        "default BLAS thread count",
+    )
+    parser.add_argument(
+        "--sections",
+        default="12345",
+        help="which measurements to run, e.g. '3' (default: all)",
+    )
     args = parser.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -605,8 +752,9 @@ def main(argv=None):
     def log(msg):
         print(msg, flush=True)
 
-    docs, y = load_movie_reviews(data_home=args.data_home, return_X_y=True,
-                                 download_if_missing=True)
+    docs, y = load_movie_reviews(
+        data_home=args.data_home, return_X_y=True, download_if_missing=True
+    )
     y = np.asarray(y)
     sets = feature_sets(docs, args.data_home)
     # A run of some sections keeps the other sections of the last report.
@@ -628,7 +776,9 @@ def main(argv=None):
             report["epoch_cost"] = epoch_cost(sets, y, log)
         if "3" in args.sections:
             log("3. scaling on synthetic bag-of-words")
-            sizes = [n for n in (1_000, 10_000, 100_000, 1_000_000) if n <= args.max_rows]
+            sizes = [
+                n for n in (1_000, 10_000, 100_000, 1_000_000) if n <= args.max_rows
+            ]
             if args.quick:
                 sizes = sizes[:2]
             report["scaling"] = scaling(sizes, log)
@@ -638,9 +788,18 @@ def main(argv=None):
         if "5" in args.sections:
             log("5. defaults against defaults, one BLAS thread")
             report["defaults"] = defaults_against_defaults(
-                default_problems(sets, y), log)
-    if not all(k in report for k in ("time_to_optimum", "epoch_cost", "scaling",
-                                      "lecture_loop", "defaults")):
+                default_problems(sets, y), log
+            )
+    if not all(
+        k in report
+        for k in (
+            "time_to_optimum",
+            "epoch_cost",
+            "scaling",
+            "lecture_loop",
+            "defaults",
+        )
+    ):
         path.write_text(json.dumps(report, indent=2, default=str))
         log(f"wrote {path}; run the other sections for the Markdown table")
         return 0

@@ -14,9 +14,9 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import RESULTS, default_data_home  # noqa: E402
+from _common import RESULTS, default_data_home
 
-from sklearn_sigmoid.sentiment import main as sentiment_main  # noqa: E402
+from sklearn_sigmoid.sentiment import main as sentiment_main
 
 
 def main(argv=None):

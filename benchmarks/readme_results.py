@@ -17,9 +17,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import BENCHMARKS, RESULTS, machine_line  # noqa: E402
+from _common import BENCHMARKS, RESULTS, machine_line
 
-from sklearn_sigmoid.sentiment import markdown_table  # noqa: E402
+from sklearn_sigmoid.sentiment import markdown_table
 
 BEGIN = "<!-- main-job-results:begin -->"
 END = "<!-- main-job-results:end -->"
@@ -33,29 +33,41 @@ def results_block(report, run_date):
         f"Run on {run_date} ({report['cv']}, {report['dataset']}; "
         f"{report['total_seconds']:.0f} s in all). Machine: "
         f"{machine_line(report['machine'])}; one BLAS thread per fit.\n\n"
-        + markdown_table(report["results"]) + "\n"
+        + markdown_table(report["results"])
+        + "\n"
     )
     if search:
         scores = ", ".join(
             f"{rate}: {score if isinstance(score, str) else f'{score:.3f}'}"
             for rate, score in search["mean_test_score"].items()
         )
-        text += (f"\n`GridSearchCV` over `learning_rate` (keyword features, same "
-                 f"folds) picks `{search['best_learning_rate']!r}`; mean accuracy "
-                 f"per value: {scores}.\n")
+        text += (
+            f"\n`GridSearchCV` over `learning_rate` (keyword features, same "
+            f"folds) picks `{search['best_learning_rate']!r}`; mean accuracy "
+            f"per value: {scores}.\n"
+        )
     return text
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--results", default=str(RESULTS),
-                        help="folder holding movie_reviews.json and the PNGs "
-                             "(default: benchmarks/results)")
-    parser.add_argument("--readme", default=str(BENCHMARKS.parent / "README.md"),
-                        help="the README to update (default: the repository's)")
-    parser.add_argument("--figures", default=str(BENCHMARKS / "figures"),
-                        help="folder the PNGs are copied to, as main_job_*.png "
-                             "(default: benchmarks/figures)")
+    parser.add_argument(
+        "--results",
+        default=str(RESULTS),
+        help="folder holding movie_reviews.json and the PNGs "
+        "(default: benchmarks/results)",
+    )
+    parser.add_argument(
+        "--readme",
+        default=str(BENCHMARKS.parent / "README.md"),
+        help="the README to update (default: the repository's)",
+    )
+    parser.add_argument(
+        "--figures",
+        default=str(BENCHMARKS / "figures"),
+        help="folder the PNGs are copied to, as main_job_*.png "
+        "(default: benchmarks/figures)",
+    )
     args = parser.parse_args(argv)
     results = Path(args.results)
     json_path = results / "movie_reviews.json"

@@ -30,18 +30,18 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import sys
+
 import matplotlib.pyplot as plt
 import numpy as np
 from PIL import Image  # installed with matplotlib
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MaxAbsScaler
 
-import sys  # noqa: E402
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import DATA_HOME_HELP, default_data_home  # noqa: E402
+from _common import DATA_HOME_HELP, default_data_home
 
-from sklearn_sigmoid import GDLogisticRegression, SigmoidNeuronRegressor  # noqa: E402
+from sklearn_sigmoid import GDLogisticRegression, SigmoidNeuronRegressor
 from sklearn_sigmoid.datasets import load_movie_reviews
 from sklearn_sigmoid.features import KeywordCounter, make_sentiment_pipeline
 from sklearn_sigmoid.inspection import (
@@ -65,7 +65,10 @@ LECTURE_GRID = {"x_range": (-2.0, 6.0), "y_range": (-10.0, 2.0)}
 
 def lecture_neuron(loss):
     return SigmoidNeuronRegressor(
-        loss=loss, learning_rate=LECTURE_LEARNING_RATE, alpha=0, max_iter=1000,
+        loss=loss,
+        learning_rate=LECTURE_LEARNING_RATE,
+        alpha=0,
+        max_iter=1000,
         tol=None,
     )
 
@@ -82,8 +85,14 @@ def lecture_surfaces(out):
             axes, ["mse", "cross_entropy"], ["squared error", "cross-entropy"]
         ):
             disp = LossSurfaceDisplay.from_estimator(
-                lecture_neuron(loss), LECTURE_X, LECTURE_Y, start=LECTURE_START,
-                kind=kind, grid_resolution=resolution, ax=ax, **LECTURE_GRID,
+                lecture_neuron(loss),
+                LECTURE_X,
+                LECTURE_Y,
+                start=LECTURE_START,
+                kind=kind,
+                grid_resolution=resolution,
+                ax=ax,
+                **LECTURE_GRID,
             )
             w, b = disp.path[-1]
             ax.set_title(
@@ -101,7 +110,11 @@ def learning_rate_sweep(out, X, y):
     fig, ax = plt.subplots(figsize=(9.5, 4.2))
     model = GDLogisticRegression(alpha=1e-4, max_iter=300, tol=None)
     disp = LearningRateSweepDisplay.from_estimator(
-        model, X, y, learning_rates=[1.0, 10.0, 30.0, 100.0, 300.0], ax=ax,
+        model,
+        X,
+        y,
+        learning_rates=[1.0, 10.0, 30.0, 100.0, 300.0],
+        ax=ax,
         log_scale=True,
         name="Logistic regression on 71 keyword counts: five learning rates",
     )
@@ -116,16 +129,24 @@ def loss_curves(out, X, y):
     """Squared error against cross-entropy on the same features."""
     fig, ax = plt.subplots(figsize=(7, 5))
     models = [
-        GDLogisticRegression(loss=loss, learning_rate=10.0, max_iter=300, tol=None,
-                             early_stopping=True, validation_fraction=0.2,
-                             random_state=0).fit(X, y)
+        GDLogisticRegression(
+            loss=loss,
+            learning_rate=10.0,
+            max_iter=300,
+            tol=None,
+            early_stopping=True,
+            validation_fraction=0.2,
+            random_state=0,
+        ).fit(X, y)
         for loss in ("mse", "cross_entropy")
     ]
     disp = LossCurveDisplay.from_estimator(
         models, names=["squared error", "cross-entropy"], log_scale=True, ax=ax
     )
-    ax.set_title("71 keyword counts, learning_rate=10: squared error vs cross-entropy",
-                 fontsize="medium")
+    ax.set_title(
+        "71 keyword counts, learning_rate=10: squared error vs cross-entropy",
+        fontsize="medium",
+    )
     fig.tight_layout()
     return [save(fig, out / "loss_curves_mse_vs_ce.png")], disp
 
@@ -140,8 +161,10 @@ def top_keywords(out, docs, y):
     ]:
         pipe = make_sentiment_pipeline(keywords=None, binary=binary).fit(docs, y)
         disp = TopKeywordsDisplay.from_estimator(pipe, n=12, class_=1, ax=ax)
-        ax.set_title(f"{title}:\nfor a positive review (right), against (left)",
-                     fontsize="medium")
+        ax.set_title(
+            f"{title}:\nfor a positive review (right), against (left)",
+            fontsize="medium",
+        )
         ax.set_xlabel("weight per MaxAbs-scaled feature")
         displays.append(disp)
     fig.tight_layout()
@@ -161,10 +184,12 @@ def save(fig, path):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data-home", default=default_data_home(),
-                        help=DATA_HOME_HELP)
-    parser.add_argument("--out", default=str(FIGURES),
-                        help="folder for the PNG files (default: benchmarks/figures)")
+    parser.add_argument("--data-home", default=default_data_home(), help=DATA_HOME_HELP)
+    parser.add_argument(
+        "--out",
+        default=str(FIGURES),
+        help="folder for the PNG files (default: benchmarks/figures)",
+    )
     args = parser.parse_args(argv)
     data_home = args.data_home
     out = Path(args.out)
@@ -180,9 +205,13 @@ def main(argv=None):
     print("sweep: diverged at", dict(zip(sweep.learning_rates, sweep.diverged_at)))
     paths, curves = loss_curves(out, X, y)
     written += paths
-    print("best validation accuracy:",
-          {n: round(float(np.max(s)), 3) for n, s in zip(curves.names,
-                                                           curves.validation_scores)})
+    print(
+        "best validation accuracy:",
+        {
+            n: round(float(np.max(s)), 3)
+            for n, s in zip(curves.names, curves.validation_scores)
+        },
+    )
     paths, words = top_keywords(out, docs, y)
     written += paths
     for disp in words:

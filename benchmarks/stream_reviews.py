@@ -87,10 +87,10 @@ from sklearn.model_selection import train_test_split
 from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import DATA_HOME_HELP, default_data_home, machine_info, machine_line  # noqa: E402
+from _common import DATA_HOME_HELP, default_data_home, machine_info, machine_line
 
-from sklearn_sigmoid import DivergenceError, GDLogisticRegression  # noqa: E402
-from sklearn_sigmoid.datasets import iter_movie_reviews, list_movie_reviews  # noqa: E402
+from sklearn_sigmoid import DivergenceError, GDLogisticRegression
+from sklearn_sigmoid.datasets import iter_movie_reviews, list_movie_reviews
 
 CLASSES = np.array([0, 1])
 N_FEATURES = 2**18
@@ -99,8 +99,11 @@ N_FEATURES = 2**18
 # of rows of the stream it is used on (inner training rows in the grid, all
 # training rows in the reported run), i.e. averaging from the second pass on.
 AVERAGES = {"false": False, "true": True, "pass2": "pass2"}
-AVERAGE_LABELS = {"false": "no averaging", "true": "averaged from the 1st update",
-                  "pass2": "averaged from pass 2"}
+AVERAGE_LABELS = {
+    "false": "no averaging",
+    "true": "averaged from the 1st update",
+    "pass2": "averaged from pass 2",
+}
 
 
 def make_vectorizer():
@@ -117,7 +120,8 @@ def parse_average(value):
     value = value.lower()
     if value not in AVERAGES:
         raise argparse.ArgumentTypeError(
-            f"average must be one of {', '.join(AVERAGES)}, not {value!r}")
+            f"average must be one of {', '.join(AVERAGES)}, not {value!r}"
+        )
     return value
 
 
@@ -164,7 +168,9 @@ def simulate_stream(model, X, y, X_val, y_val, *, chunk_size, passes, seed):
 
 def choose_settings(X_train, y_train, args, log):
     inner, val = train_test_split(
-        np.arange(X_train.shape[0]), test_size=0.25, stratify=y_train,
+        np.arange(X_train.shape[0]),
+        test_size=0.25,
+        stratify=y_train,
         random_state=args.seed,
     )
     X_inner, y_inner = X_train[inner], y_train[inner]
@@ -176,56 +182,79 @@ def choose_settings(X_train, y_train, args, log):
         for lr in args.grid_learning_rates:
             diverged = False
             for average in averages:
-                row = {"batch_size": batch_size, "learning_rate": lr,
-                       "average": average,
-                       "average_param": resolve_average(average, len(inner))}
+                row = {
+                    "batch_size": batch_size,
+                    "learning_rate": lr,
+                    "average": average,
+                    "average_param": resolve_average(average, len(inner)),
+                }
                 start = time.perf_counter()
                 if diverged:
                     row.update(diverged=True, skipped=True)
                 else:
                     model = GDLogisticRegression(
-                        batch_size=batch_size, learning_rate=lr,
-                        average=row["average_param"], random_state=args.seed,
+                        batch_size=batch_size,
+                        learning_rate=lr,
+                        average=row["average_param"],
+                        random_state=args.seed,
                     )
                     try:
                         accs = simulate_stream(
-                            model, X_inner, y_inner, X_val, y_val,
-                            chunk_size=args.chunk_size, passes=args.passes,
+                            model,
+                            X_inner,
+                            y_inner,
+                            X_val,
+                            y_val,
+                            chunk_size=args.chunk_size,
+                            passes=args.passes,
                             seed=args.seed,
                         )
-                        row.update(val_accuracy_last_pass_mean=float(np.mean(accs)),
-                                   val_accuracy_last_pass_min=float(np.min(accs)),
-                                   val_accuracy_last_pass_max=float(np.max(accs)),
-                                   val_accuracy_final=accs[-1])
+                        row.update(
+                            val_accuracy_last_pass_mean=float(np.mean(accs)),
+                            val_accuracy_last_pass_min=float(np.min(accs)),
+                            val_accuracy_last_pass_max=float(np.max(accs)),
+                            val_accuracy_final=accs[-1],
+                        )
                     except DivergenceError:
                         row["diverged"] = diverged = True
                 row["seconds"] = time.perf_counter() - start
                 rows.append(row)
-                log(f"  batch_size={batch_size:<4} learning_rate={lr!s:<5} "
-                    f"average={average:<6} " + (
+                log(
+                    f"  batch_size={batch_size:<4} learning_rate={lr!s:<5} "
+                    f"average={average:<6} "
+                    + (
                         "diverged (not rerun: same iterates as without averaging)"
-                        if row.get("skipped") else "diverged"
-                        if row.get("diverged") else
-                        f"val acc (last pass) mean "
+                        if row.get("skipped")
+                        else "diverged"
+                        if row.get("diverged")
+                        else f"val acc (last pass) mean "
                         f"{row['val_accuracy_last_pass_mean']:.3f} "
                         f"[{row['val_accuracy_last_pass_min']:.3f}, "
                         f"{row['val_accuracy_last_pass_max']:.3f}], "
                         f"final {row['val_accuracy_final']:.3f} "
-                        f"({row['seconds']:.1f} s)"))
+                        f"({row['seconds']:.1f} s)"
+                    )
+                )
     ok = [r for r in rows if not r.get("diverged")]
     if not ok:
         raise SystemExit("Every configuration of the grid diverged.")
     # max() keeps the first of equal keys: ties go to the earlier grid entry.
-    best = max(ok, key=lambda r: (r["val_accuracy_last_pass_mean"],
-                                  r["val_accuracy_last_pass_min"]))
+    best = max(
+        ok,
+        key=lambda r: (
+            r["val_accuracy_last_pass_mean"],
+            r["val_accuracy_last_pass_min"],
+        ),
+    )
     return best["batch_size"], best["learning_rate"], best["average"], rows
 
 
 # -- streaming runs ----------------------------------------------------------------
 
 
-def stream_train(model, data_home, train_idx, X_test, y_test, args, *,
-                 passes, trace=False):
+def stream_train(
+    model, data_home, train_idx, X_test, y_test, args, *, passes, trace=False
+):
     """Train ``model`` by ``partial_fit`` over the stream; per-chunk held-out scores.
 
     Returns ``(curve, peak_bytes, seconds)``.
@@ -237,7 +266,9 @@ def stream_train(model, data_home, train_idx, X_test, y_test, args, *,
     start = time.perf_counter()
     for p in range(passes):
         chunks = iter_movie_reviews(
-            data_home, chunk_size=args.chunk_size, indices=train_idx,
+            data_home,
+            chunk_size=args.chunk_size,
+            indices=train_idx,
             random_state=args.seed + p,
         )
         for k, (texts, labels) in enumerate(chunks):
@@ -245,8 +276,15 @@ def stream_train(model, data_home, train_idx, X_test, y_test, args, *,
             model.partial_fit(X, labels, classes=CLASSES)
             seen += len(texts)
             acc, auc = evaluate(model, X_test, y_test)
-            curve.append({"pass": p + 1, "chunk": k + 1, "reviews_seen": seen,
-                          "accuracy": acc, "roc_auc": auc})
+            curve.append(
+                {
+                    "pass": p + 1,
+                    "chunk": k + 1,
+                    "reviews_seen": seen,
+                    "accuracy": acc,
+                    "roc_auc": auc,
+                }
+            )
             del texts, labels, X
     seconds = time.perf_counter() - start
     peak = None
@@ -273,12 +311,21 @@ def in_memory_fit(data_home, train_idx, X_test, y_test):
     tracemalloc.stop()
     del traced_X
     text_bytes = sum(len(t.encode("utf-8")) for t in texts)
-    return {
-        "accuracy": acc, "roc_auc": auc, "seconds": seconds, "peak_bytes": peak,
-        "n_iter": n_iter, "X_train_bytes": csr_nbytes(X_train),
-        "X_train_shape": list(X_train.shape), "X_train_nnz": int(X_train.nnz),
-        "train_text_bytes": text_bytes,
-    }, X_train, labels
+    return (
+        {
+            "accuracy": acc,
+            "roc_auc": auc,
+            "seconds": seconds,
+            "peak_bytes": peak,
+            "n_iter": n_iter,
+            "X_train_bytes": csr_nbytes(X_train),
+            "X_train_shape": list(X_train.shape),
+            "X_train_nnz": int(X_train.nnz),
+            "train_text_bytes": text_bytes,
+        },
+        X_train,
+        labels,
+    )
 
 
 # -- reporting ---------------------------------------------------------------------
@@ -289,9 +336,11 @@ def mib(n):
 
 
 def curve_table(ours, plain, sgd, every_chunk=True):
-    head = ("| pass | chunk | reviews seen | ours acc | ours AUC "
-            "| ours without averaging acc | ours without averaging AUC "
-            "| SGDClassifier acc | SGDClassifier AUC |")
+    head = (
+        "| pass | chunk | reviews seen | ours acc | ours AUC "
+        "| ours without averaging acc | ours without averaging AUC "
+        "| SGDClassifier acc | SGDClassifier AUC |"
+    )
     lines = [head, "|" + "---|" * 9]
     n_chunks = max(r["chunk"] for r in ours)
     for a, b, c in zip(ours, plain, sgd, strict=True):
@@ -312,8 +361,11 @@ def pass_ends(curve):
 
 
 def summary_table(rows):
-    lines = ["| model | held-out accuracy | ROC AUC | last-pass accuracy min-max "
-             "| wall s | tracemalloc peak |", "|" + "---|" * 6]
+    lines = [
+        "| model | held-out accuracy | ROC AUC | last-pass accuracy min-max "
+        "| wall s | tracemalloc peak |",
+        "|" + "---|" * 6,
+    ]
     for r in rows:
         lines.append(
             f"| {r['model']} | {r['accuracy']:.3f} | {r['roc_auc']:.3f} "
@@ -329,21 +381,27 @@ def last_pass_range(curve, key="accuracy"):
 
 
 def grid_table(grid):
-    lines = ["| batch_size | learning_rate | average | mean | min | max | final "
-             "| seconds |", "|" + "---|" * 8]
+    lines = [
+        "| batch_size | learning_rate | average | mean | min | max | final | seconds |",
+        "|" + "---|" * 8,
+    ]
     for g in grid:
         average = AVERAGE_LABELS[g["average"]]
         head = f"| {g['batch_size']} | {g['learning_rate']} | {average} "
         if g.get("diverged"):
-            note = ("diverged (not rerun: same iterates as without averaging)"
-                    if g.get("skipped") else "diverged")
+            note = (
+                "diverged (not rerun: same iterates as without averaging)"
+                if g.get("skipped")
+                else "diverged"
+            )
             lines.append(head + f"| {note} | | | | {g['seconds']:.1f} |")
         else:
             lines.append(
                 head + f"| {g['val_accuracy_last_pass_mean']:.3f} "
                 f"| {g['val_accuracy_last_pass_min']:.3f} "
                 f"| {g['val_accuracy_last_pass_max']:.3f} "
-                f"| {g['val_accuracy_final']:.3f} | {g['seconds']:.1f} |")
+                f"| {g['val_accuracy_final']:.3f} | {g['seconds']:.1f} |"
+            )
     return "\n".join(lines)
 
 
@@ -357,16 +415,32 @@ def plot_curve(ours, plain, sgd, in_memory, settings, out):
         return None
     seen = [r["reviews_seen"] for r in ours]
     fig, ax = plt.subplots(figsize=(7, 4))
-    ax.plot(seen, [r["accuracy"] for r in ours], label=(
-        f"GDLogisticRegression partial_fit (batch {settings['batch_size']}, "
-        f"lr {settings['learning_rate']}, {AVERAGE_LABELS[settings['average']]})"))
+    ax.plot(
+        seen,
+        [r["accuracy"] for r in ours],
+        label=(
+            f"GDLogisticRegression partial_fit (batch {settings['batch_size']}, "
+            f"lr {settings['learning_rate']}, {AVERAGE_LABELS[settings['average']]})"
+        ),
+    )
     if settings["average"] != "false":
-        ax.plot(seen, [r["accuracy"] for r in plain], ls=":",
-                label="same batch and lr, no averaging")
-    ax.plot(seen, [r["accuracy"] for r in sgd],
-            label="SGDClassifier(log_loss) partial_fit, defaults")
-    ax.axhline(in_memory["accuracy"], color="k", ls="--",
-               label="GDLogisticRegression() in memory")
+        ax.plot(
+            seen,
+            [r["accuracy"] for r in plain],
+            ls=":",
+            label="same batch and lr, no averaging",
+        )
+    ax.plot(
+        seen,
+        [r["accuracy"] for r in sgd],
+        label="SGDClassifier(log_loss) partial_fit, defaults",
+    )
+    ax.axhline(
+        in_memory["accuracy"],
+        color="k",
+        ls="--",
+        label="GDLogisticRegression() in memory",
+    )
     ax.set_xlabel("training reviews streamed")
     ax.set_ylabel("held-out accuracy")
     ax.set_ylim(0.4, 1.0)
@@ -381,44 +455,84 @@ def plot_curve(ours, plain, sgd, in_memory, settings, out):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data-home", default=default_data_home(),
-                        help=DATA_HOME_HELP)
-    parser.add_argument("--chunk-size", type=int, default=200,
-                        help="reviews per streamed chunk (default 200)")
-    parser.add_argument("--passes", type=int, default=10,
-                        help="passes over the training files (default 10)")
-    parser.add_argument("--batch-size", type=int, default=None,
-                        help="GDLogisticRegression batch_size; with --learning-rate "
-                             "and --average, skips the grid")
-    parser.add_argument("--learning-rate", type=parse_learning_rate, default=None,
-                        help="GDLogisticRegression learning_rate (float or 'auto')")
-    parser.add_argument("--average", type=parse_average, default=None,
-                        help="false, true (from the first update) or pass2 (from "
-                             "the second pass: average=<n training rows>)")
-    parser.add_argument("--grid-batch-sizes", type=int, nargs="+", default=[4, 16, 64],
-                        help="batch sizes the grid tries when --batch-size, "
-                             "--learning-rate and --average are not all given "
-                             "(default: 4 16 64)")
-    parser.add_argument("--grid-learning-rates", type=parse_learning_rate, nargs="+",
-                        default=[1.0, 3.0, 10.0, 30.0],
-                        help="learning rates the grid tries, floats or 'auto' "
-                             "(default: 1 3 10 30)")
-    parser.add_argument("--grid-averages", type=parse_average, nargs="+",
-                        default=["false", "true", "pass2"],
-                        help="averaging settings the grid tries, among false, true "
-                             "and pass2 (default: all three)")
-    parser.add_argument("--seed", type=int, default=0,
-                        help="seed of the train/test split, the chunk order and "
-                             "the models (default: 0)")
-    parser.add_argument("--out", default=str(Path(__file__).parent / "results"),
-                        help="folder for the Markdown, JSON and PNG outputs")
+    parser.add_argument("--data-home", default=default_data_home(), help=DATA_HOME_HELP)
+    parser.add_argument(
+        "--chunk-size",
+        type=int,
+        default=200,
+        help="reviews per streamed chunk (default 200)",
+    )
+    parser.add_argument(
+        "--passes",
+        type=int,
+        default=10,
+        help="passes over the training files (default 10)",
+    )
+    parser.add_argument(
+        "--batch-size",
+        type=int,
+        default=None,
+        help="GDLogisticRegression batch_size; with --learning-rate "
+        "and --average, skips the grid",
+    )
+    parser.add_argument(
+        "--learning-rate",
+        type=parse_learning_rate,
+        default=None,
+        help="GDLogisticRegression learning_rate (float or 'auto')",
+    )
+    parser.add_argument(
+        "--average",
+        type=parse_average,
+        default=None,
+        help="false, true (from the first update) or pass2 (from "
+        "the second pass: average=<n training rows>)",
+    )
+    parser.add_argument(
+        "--grid-batch-sizes",
+        type=int,
+        nargs="+",
+        default=[4, 16, 64],
+        help="batch sizes the grid tries when --batch-size, "
+        "--learning-rate and --average are not all given "
+        "(default: 4 16 64)",
+    )
+    parser.add_argument(
+        "--grid-learning-rates",
+        type=parse_learning_rate,
+        nargs="+",
+        default=[1.0, 3.0, 10.0, 30.0],
+        help="learning rates the grid tries, floats or 'auto' (default: 1 3 10 30)",
+    )
+    parser.add_argument(
+        "--grid-averages",
+        type=parse_average,
+        nargs="+",
+        default=["false", "true", "pass2"],
+        help="averaging settings the grid tries, among false, true "
+        "and pass2 (default: all three)",
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help="seed of the train/test split, the chunk order and "
+        "the models (default: 0)",
+    )
+    parser.add_argument(
+        "--out",
+        default=str(Path(__file__).parent / "results"),
+        help="folder for the Markdown, JSON and PNG outputs",
+    )
     args = parser.parse_args(argv)
     if args.chunk_size < 1 or args.passes < 1:
         parser.error("--chunk-size and --passes must be positive")
     given = [args.batch_size, args.learning_rate, args.average]
     if any(v is not None for v in given) and any(v is None for v in given):
-        parser.error("give all of --batch-size, --learning-rate and --average "
-                     "(or none, to choose them on the grid)")
+        parser.error(
+            "give all of --batch-size, --learning-rate and --average "
+            "(or none, to choose them on the grid)"
+        )
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
 
@@ -436,10 +550,12 @@ def main(argv=None):
     test_texts, y_test = read_all(args.data_home, test_idx)
     X_test = make_vectorizer().transform(test_texts)
     del test_texts
-    log(f"{len(target)} reviews: {n_train} streamed for training, "
+    log(
+        f"{len(target)} reviews: {n_train} streamed for training, "
         f"{len(test_idx)} held out (stratified, by file position); chunks of "
         f"{args.chunk_size}, {args.passes} passes, HashingVectorizer(2**18), "
-        f"one BLAS thread")
+        f"one BLAS thread"
+    )
 
     with threadpool_limits(1):
         in_memory, X_train, y_train = in_memory_fit(
@@ -448,22 +564,34 @@ def main(argv=None):
         grid_started = time.perf_counter()
         if args.batch_size is not None:
             batch_size, lr, average, grid = (
-                args.batch_size, args.learning_rate, args.average, [])
-            log(f"Using batch_size={batch_size}, learning_rate={lr!r}, "
-                f"average={average} as given.")
+                args.batch_size,
+                args.learning_rate,
+                args.average,
+                [],
+            )
+            log(
+                f"Using batch_size={batch_size}, learning_rate={lr!r}, "
+                f"average={average} as given."
+            )
         else:
-            log("Choosing batch_size, learning_rate and average on a validation "
+            log(
+                "Choosing batch_size, learning_rate and average on a validation "
                 "split of the training files (simulated stream, same chunks and "
-                "passes):")
+                "passes):"
+            )
             batch_size, lr, average, grid = choose_settings(X_train, y_train, args, log)
-            log(f"-> batch_size={batch_size}, learning_rate={lr!r}, "
-                f"average={average} ({AVERAGE_LABELS[average]})")
+            log(
+                f"-> batch_size={batch_size}, learning_rate={lr!r}, "
+                f"average={average} ({AVERAGE_LABELS[average]})"
+            )
         grid_seconds = time.perf_counter() - grid_started
         del X_train, y_train
 
         average_param = resolve_average(average, n_train)
         ours = GDLogisticRegression(
-            batch_size=batch_size, learning_rate=lr, average=average_param,
+            batch_size=batch_size,
+            learning_rate=lr,
+            average=average_param,
             random_state=args.seed,
         )
         plain = clone(ours).set_params(average=False)
@@ -485,37 +613,57 @@ def main(argv=None):
         # the number of passes.
         _, ours_peak, _ = stream_train(clone(ours), *stream, passes=1, trace=True)
         if average != "false":
-            _, plain_peak, _ = stream_train(clone(plain), *stream, passes=1,
-                                            trace=True)
+            _, plain_peak, _ = stream_train(clone(plain), *stream, passes=1, trace=True)
         else:  # the chosen settings have no averaging: the same run
             plain_curve, plain_seconds, plain_peak = ours_curve, ours_seconds, ours_peak
         _, sgd_peak, _ = stream_train(clone(sgd), *stream, passes=1, trace=True)
         for a, b, c in zip(ours_curve, plain_curve, sgd_curve, strict=True):
             assert a["reviews_seen"] == b["reviews_seen"] == c["reviews_seen"]
 
-    settings = {"batch_size": batch_size, "learning_rate": lr, "average": average,
-                "average_param": average_param}
-    ours_name = (f"GDLogisticRegression(batch_size={batch_size}, learning_rate={lr!r}, "
-                 f"average={average_param!r})")
+    settings = {
+        "batch_size": batch_size,
+        "learning_rate": lr,
+        "average": average,
+        "average_param": average_param,
+    }
+    ours_name = (
+        f"GDLogisticRegression(batch_size={batch_size}, learning_rate={lr!r}, "
+        f"average={average_param!r})"
+    )
     final = [
-        {"model": f"ours streamed: {ours_name}.partial_fit "
-                  f"({AVERAGE_LABELS[average]})",
-         "accuracy": ours_curve[-1]["accuracy"], "roc_auc": ours_curve[-1]["roc_auc"],
-         "last_pass_range": last_pass_range(ours_curve), "seconds": ours_seconds,
-         "peak_bytes": ours_peak},
-        {"model": "ours streamed, same settings without averaging (average=False)"
-                  + (" = the row above" if average == "false" else ""),
-         "accuracy": plain_curve[-1]["accuracy"],
-         "roc_auc": plain_curve[-1]["roc_auc"],
-         "last_pass_range": last_pass_range(plain_curve), "seconds": plain_seconds,
-         "peak_bytes": plain_peak},
-        {"model": "ours in memory: GDLogisticRegression().fit (full batch)",
-         "accuracy": in_memory["accuracy"], "roc_auc": in_memory["roc_auc"],
-         "seconds": in_memory["seconds"], "peak_bytes": in_memory["peak_bytes"]},
-        {"model": 'SGDClassifier(loss="log_loss").partial_fit streamed (defaults)',
-         "accuracy": sgd_curve[-1]["accuracy"], "roc_auc": sgd_curve[-1]["roc_auc"],
-         "last_pass_range": last_pass_range(sgd_curve), "seconds": sgd_seconds,
-         "peak_bytes": sgd_peak},
+        {
+            "model": f"ours streamed: {ours_name}.partial_fit "
+            f"({AVERAGE_LABELS[average]})",
+            "accuracy": ours_curve[-1]["accuracy"],
+            "roc_auc": ours_curve[-1]["roc_auc"],
+            "last_pass_range": last_pass_range(ours_curve),
+            "seconds": ours_seconds,
+            "peak_bytes": ours_peak,
+        },
+        {
+            "model": "ours streamed, same settings without averaging (average=False)"
+            + (" = the row above" if average == "false" else ""),
+            "accuracy": plain_curve[-1]["accuracy"],
+            "roc_auc": plain_curve[-1]["roc_auc"],
+            "last_pass_range": last_pass_range(plain_curve),
+            "seconds": plain_seconds,
+            "peak_bytes": plain_peak,
+        },
+        {
+            "model": "ours in memory: GDLogisticRegression().fit (full batch)",
+            "accuracy": in_memory["accuracy"],
+            "roc_auc": in_memory["roc_auc"],
+            "seconds": in_memory["seconds"],
+            "peak_bytes": in_memory["peak_bytes"],
+        },
+        {
+            "model": 'SGDClassifier(loss="log_loss").partial_fit streamed (defaults)',
+            "accuracy": sgd_curve[-1]["accuracy"],
+            "roc_auc": sgd_curve[-1]["roc_auc"],
+            "last_pass_range": last_pass_range(sgd_curve),
+            "seconds": sgd_seconds,
+            "peak_bytes": sgd_peak,
+        },
     ]
     memory = {
         "streaming_peak_bytes_ours": ours_peak,
@@ -555,8 +703,10 @@ def main(argv=None):
     total = time.perf_counter() - started
 
     log()
-    log("Held-out accuracy while streaming (first pass by chunk, then end of each "
-        "pass; every chunk in the Markdown/JSON):")
+    log(
+        "Held-out accuracy while streaming (first pass by chunk, then end of each "
+        "pass; every chunk in the Markdown/JSON):"
+    )
     log(curve_table(ours_curve, plain_curve, sgd_curve, every_chunk=False))
     log()
     log("\n".join(pass_lines))
@@ -568,16 +718,22 @@ def main(argv=None):
 
     report = {
         "dataset": "Pang & Lee polarity v2.0",
-        "n_train": n_train, "n_test": len(test_idx),
+        "n_train": n_train,
+        "n_test": len(test_idx),
         "test_split": f"train_test_split(test_size=0.2, stratify=labels, "
-                      f"random_state={args.seed}) on file positions",
-        "chunk_size": args.chunk_size, "passes": args.passes, "seed": args.seed,
+        f"random_state={args.seed}) on file positions",
+        "chunk_size": args.chunk_size,
+        "passes": args.passes,
+        "seed": args.seed,
         "vectorizer": "HashingVectorizer(n_features=2**18, alternate_sign=False, "
-                      "norm='l2')",
-        "settings": settings, "settings_grid": grid,
+        "norm='l2')",
+        "settings": settings,
+        "settings_grid": grid,
         "settings_grid_seconds": grid_seconds,
-        "final": final, "memory": memory,
-        "curve_ours": ours_curve, "curve_ours_without_averaging": plain_curve,
+        "final": final,
+        "memory": memory,
+        "curve_ours": ours_curve,
+        "curve_ours_without_averaging": plain_curve,
         "curve_sgdclassifier": sgd_curve,
         "in_memory": in_memory,
         "machine": machine_info(blas_threads_during_fits=1),
@@ -586,23 +742,32 @@ def main(argv=None):
     (out / "stream_reviews.json").write_text(json.dumps(report, indent=2, default=str))
     grid_md = ""
     if grid:
-        grid_md = ("\n\nChoice of batch_size / learning_rate / average (validation "
-                   "split of the training files, accuracy over the last pass's "
-                   "chunks; \"from pass 2\" is average=<n inner training rows> "
-                   f"here; {grid_seconds:.0f} s in all):\n\n" + grid_table(grid))
+        grid_md = (
+            "\n\nChoice of batch_size / learning_rate / average (validation "
+            "split of the training files, accuracy over the last pass's "
+            'chunks; "from pass 2" is average=<n inner training rows> '
+            f"here; {grid_seconds:.0f} s in all):\n\n" + grid_table(grid)
+        )
     (out / "stream_reviews.md").write_text(
         f"Streaming Pang & Lee polarity v2.0 from disk: {n_train} training reviews in "
         f"chunks of {args.chunk_size}, {args.passes} passes, {len(test_idx)} held out; "
         f"{report['vectorizer']}; one BLAS thread. Machine: "
         f"{machine_line(report['machine'])}.\n\n"
-        + summary_table(final) + "\n\n" + "\n".join(pass_lines) + "\n\n"
-        + "\n".join(memory_lines) + grid_md
+        + summary_table(final)
+        + "\n\n"
+        + "\n".join(pass_lines)
+        + "\n\n"
+        + "\n".join(memory_lines)
+        + grid_md
         + "\n\nHeld-out scores after every chunk:\n\n"
-        + curve_table(ours_curve, plain_curve, sgd_curve) + "\n"
+        + curve_table(ours_curve, plain_curve, sgd_curve)
+        + "\n"
     )
     png = plot_curve(ours_curve, plain_curve, sgd_curve, in_memory, settings, out)
-    log(f"wrote {out / 'stream_reviews.md'}, {out / 'stream_reviews.json'}"
-        + (f", {png}" if png else " (no figure: matplotlib not importable)"))
+    log(
+        f"wrote {out / 'stream_reviews.md'}, {out / 'stream_reviews.json'}"
+        + (f", {png}" if png else " (no figure: matplotlib not importable)")
+    )
     return 0
 
 

@@ -1,3 +1,6 @@
+# Authors: The sklearn-sigmoid developers
+# SPDX-License-Identifier: BSD-3-Clause
+
 """What both estimators share: parameters, validation and the fitting routine.
 
 The estimators themselves (:mod:`._classifier`, :mod:`._regressor`) only say how
@@ -24,10 +27,10 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ._callbacks import CallbackSupportMixin, epoch_hooks
-from ._loss import LOSS_ALIASES, get_loss
-from ._objective import LinearObjective
-from ._optim import (
+from sklearn_sigmoid._callbacks import CallbackSupportMixin, epoch_hooks
+from sklearn_sigmoid._loss import LOSS_ALIASES, get_loss
+from sklearn_sigmoid._objective import LinearObjective
+from sklearn_sigmoid._optim import (
     OptimalityRule,
     StoppingRule,
     make_stepper,
@@ -258,8 +261,16 @@ class BaseSigmoidGD(CallbackSupportMixin, BaseEstimator):
             )
         return array.astype(dtype).reshape(shapes[0])
 
-    def _start_params(self, Y, sample_weight, n_features, dtype, coef_init,
-                      intercept_init, continue_fit):
+    def _start_params(
+        self,
+        Y,
+        sample_weight,
+        n_features,
+        dtype,
+        coef_init,
+        intercept_init,
+        continue_fit,
+    ):
         """Where descent starts: given, previous (warm start) or default."""
         k = Y.shape[1]
         if continue_fit and coef_init is None and intercept_init is None:
@@ -323,7 +334,9 @@ class BaseSigmoidGD(CallbackSupportMixin, BaseEstimator):
         X, y, sample_weight = self._validate_fit_data(X, y, sample_weight, reset=False)
         self._check_targets(y)
         Y, sample_weight = self._encode_targets(y, sample_weight, partial=False)
-        objective = self._make_objective(X, Y.astype(X.dtype, copy=False), sample_weight)
+        objective = self._make_objective(
+            X, Y.astype(X.dtype, copy=False), sample_weight
+        )
         return objective, self._get_packed_params().astype(X.dtype)
 
     def _validate_fit_data(self, X, y, sample_weight, reset, whole=True):
@@ -360,7 +373,7 @@ class BaseSigmoidGD(CallbackSupportMixin, BaseEstimator):
 
     @staticmethod
     def _check_weight_sum(sample_weight, what="sample weights"):
-        """Raise unless the weights' sum (as the objective takes it) is finite and > 0."""
+        """Raise unless the weights' sum (as the objective takes it) is finite, > 0."""
         with np.errstate(over="ignore", invalid="ignore"):
             total = sample_weight.sum()
         if not np.isfinite(total):
@@ -466,8 +479,17 @@ class BaseSigmoidGD(CallbackSupportMixin, BaseEstimator):
                 f"from smaller values."
             )
 
-    def _fit(self, X, y, *, sample_weight=None, coef_init=None,
-             intercept_init=None, classes=None, partial=False):
+    def _fit(
+        self,
+        X,
+        y,
+        *,
+        sample_weight=None,
+        coef_init=None,
+        intercept_init=None,
+        classes=None,
+        partial=False,
+    ):
         if partial and self.early_stopping:
             raise ValueError(
                 "partial_fit does not support early_stopping=True (a stream has "
@@ -496,15 +518,23 @@ class BaseSigmoidGD(CallbackSupportMixin, BaseEstimator):
                 sample_weight,
                 "sample weights"
                 + (" of the training part" if validation is not None else "")
-                + (" times class_weight" if getattr(self, "class_weight", None)
-                   is not None else ""),
+                + (
+                    " times class_weight"
+                    if getattr(self, "class_weight", None) is not None
+                    else ""
+                ),
             )
             if not partial:
                 self._check_encoded_targets(Y, sample_weight)
 
             continue_fit = not first_call or warm
             W = self._start_params(
-                Y, sample_weight, X.shape[1], X.dtype, coef_init, intercept_init,
+                Y,
+                sample_weight,
+                X.shape[1],
+                X.dtype,
+                coef_init,
+                intercept_init,
                 continue_fit,
             )
             monitor = None
@@ -534,16 +564,28 @@ class BaseSigmoidGD(CallbackSupportMixin, BaseEstimator):
                 # chunk may simply have a higher loss than the first), and a
                 # spectral step from two gradients of different chunks means
                 # nothing (it shrank the step to its floor).
-                state = {
-                    k: v for k, v in state.items() if k not in _CHUNK_STATE
-                }
+                state = {k: v for k, v in state.items() if k not in _CHUNK_STATE}
             return self._descend(
-                objective, W, rng=rng, monitor=monitor, state=state,
-                continue_fit=continue_fit, partial=partial,
+                objective,
+                W,
+                rng=rng,
+                monitor=monitor,
+                state=state,
+                continue_fit=continue_fit,
+                partial=partial,
             )
 
-    def _descend(self, objective, W, *, rng, monitor=None, state=None,
-                 continue_fit=False, partial=False):
+    def _descend(
+        self,
+        objective,
+        W,
+        *,
+        rng,
+        monitor=None,
+        state=None,
+        continue_fit=False,
+        partial=False,
+    ):
         """Run gradient descent on ``objective`` from ``W``; set fitted attributes.
 
         The part of fitting that does not care where the data lives: the
@@ -632,8 +674,10 @@ class BaseSigmoidGD(CallbackSupportMixin, BaseEstimator):
             )
         else:
             return
-        if isinstance(stopping, OptimalityRule) and stopping.gap is not None and (
-            np.isfinite(stopping.gap)
+        if (
+            isinstance(stopping, OptimalityRule)
+            and stopping.gap is not None
+            and (np.isfinite(stopping.gap))
         ):
             what += (
                 f" (certified gap {stopping.gap:.3g}, objective "

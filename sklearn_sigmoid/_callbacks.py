@@ -1,3 +1,6 @@
+# Authors: The sklearn-sigmoid developers
+# SPDX-License-Identifier: BSD-3-Clause
+
 """scikit-learn's callback API (``set_callbacks``, scikit-learn >= 1.9) in fit.
 
 With scikit-learn >= 1.9, both estimators take callbacks such as
@@ -34,6 +37,7 @@ class EpochHooks:
 
     def end(self, objective, W):
         """Call the end hooks; True if a callback asks to stop."""
+
         def reconstruction():
             import copy
 
@@ -41,11 +45,13 @@ class EpochHooks:
             fitted._set_packed_params(W.copy())
             return {"coef_": fitted.coef_, "intercept_": fitted.intercept_}
 
-        return bool(self._epoch.call_on_fit_task_end(
-            estimator=self.estimator,
-            metadata={"objective": float(objective)},
-            reconstruction_attributes=reconstruction,
-        ))
+        return bool(
+            self._epoch.call_on_fit_task_end(
+                estimator=self.estimator,
+                metadata={"objective": float(objective)},
+                reconstruction_attributes=reconstruction,
+            )
+        )
 
 
 @contextmanager

@@ -1,3 +1,6 @@
+# Authors: The sklearn-sigmoid developers
+# SPDX-License-Identifier: BSD-3-Clause
+
 """Logistic regression trained by gradient descent."""
 
 from numbers import Real
@@ -14,8 +17,8 @@ from sklearn.utils.multiclass import (
 )
 from sklearn.utils.validation import check_is_fitted
 
-from ._base import BaseSigmoidGD
-from ._objective import linear_scores
+from sklearn_sigmoid._base import BaseSigmoidGD
+from sklearn_sigmoid._objective import linear_scores
 
 
 def balanced_class_weight(class_totals):
@@ -326,9 +329,11 @@ class GDLogisticRegression(LinearClassifierMixin, BaseSigmoidGD):
                     "(the class frequencies of a stream are unknown); pass a dict."
                 )
             if self.class_weight == "balanced":
-                weights = balanced_class_weight(np.bincount(
-                    idx, weights=sample_weight, minlength=len(self.classes_)
-                ))
+                weights = balanced_class_weight(
+                    np.bincount(
+                        idx, weights=sample_weight, minlength=len(self.classes_)
+                    )
+                )
             else:
                 weights = compute_class_weight(
                     self.class_weight, classes=self.classes_, y=y
@@ -404,7 +409,10 @@ class GDLogisticRegression(LinearClassifierMixin, BaseSigmoidGD):
             The fitted estimator.
         """
         return self._fit(
-            X, y, sample_weight=sample_weight, coef_init=coef_init,
+            X,
+            y,
+            sample_weight=sample_weight,
+            coef_init=coef_init,
             intercept_init=intercept_init,
         )
 
@@ -435,8 +443,11 @@ class GDLogisticRegression(LinearClassifierMixin, BaseSigmoidGD):
         with self._commit_on_success():  # classes_ is set before _fit
             first = _check_partial_fit_first_call(self, classes)
             return self._fit(
-                X, y, sample_weight=sample_weight,
-                classes=classes if first else None, partial=True,
+                X,
+                y,
+                sample_weight=sample_weight,
+                classes=classes if first else None,
+                partial=True,
             )
 
     def predict_proba(self, X):

@@ -118,5 +118,8 @@ def config_context(*, blas_threads=None):
         yield
     finally:
         # By identity: equal dicts may sit deeper in the stack.
-        del overrides[next(i for i in range(len(overrides) - 1, -1, -1)
-                           if overrides[i] is override)]
+        del overrides[
+            next(
+                i for i in range(len(overrides) - 1, -1, -1) if overrides[i] is override
+            )
+        ]

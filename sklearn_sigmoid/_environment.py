@@ -1,3 +1,6 @@
+# Authors: The sklearn-sigmoid developers
+# SPDX-License-Identifier: BSD-3-Clause
+
 """What a benchmark ran on: machine, Python, package versions, BLAS, threads.
 
 :func:`machine_info` gathers it as a JSON-ready dict, recorded in every
@@ -76,10 +79,16 @@ def machine_info(blas_threads_during_fits=None, cpuinfo="/proc/cpuinfo"):
     """
     from threadpoolctl import threadpool_info
 
-    from ._config import get_config
+    from sklearn_sigmoid._config import get_config
 
-    keys = ("user_api", "internal_api", "version", "num_threads",
-            "threading_layer", "architecture")
+    keys = (
+        "user_api",
+        "internal_api",
+        "version",
+        "num_threads",
+        "threading_layer",
+        "architecture",
+    )
     blas = [{k: pool.get(k) for k in keys} for pool in threadpool_info()]
     thread_env = {
         name: value
@@ -111,8 +120,10 @@ def machine_line(info):
     ...               "packages": {"sklearn-sigmoid": "0.1.0", "numpy": "2.4.6",
     ...                            "scipy": "1.16.0", "scikit-learn": "1.9.1"},
     ...               "blas": [{"user_api": "blas", "internal_api": "openblas",
-    ...                         "version": "0.3.30"}]})
-    'Intel Xeon, 2 cores, Python 3.11.7, sklearn-sigmoid 0.1.0, numpy 2.4.6, scipy 1.16.0, scikit-learn 1.9.1, BLAS openblas 0.3.30'
+    ...                         "version": "0.3.30"}]}).split(", ")
+    ... # doctest: +NORMALIZE_WHITESPACE
+    ['Intel Xeon', '2 cores', 'Python 3.11.7', 'sklearn-sigmoid 0.1.0', 'numpy 2.4.6',
+     'scipy 1.16.0', 'scikit-learn 1.9.1', 'BLAS openblas 0.3.30']
     """
     packages = info.get("packages", {})
     parts = [
@@ -128,7 +139,8 @@ def machine_line(info):
     blas = [pool for pool in info.get("blas", []) if pool.get("user_api") == "blas"]
     if blas:
         parts.append(
-            "BLAS " + ", ".join(
+            "BLAS "
+            + ", ".join(
                 f"{pool.get('internal_api')} {pool.get('version')}".strip()
                 for pool in blas
             )

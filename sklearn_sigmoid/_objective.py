@@ -1,3 +1,6 @@
+# Authors: The sklearn-sigmoid developers
+# SPDX-License-Identifier: BSD-3-Clause
+
 """The training objective of a linear model with a sigmoid or softmax output.
 
 For parameters packed as ``W = [coef | intercept]`` (shape
@@ -83,14 +86,18 @@ def _kernels_work():
     X = sp.csr_matrix(np.array([[1.0, 0.0, 2.0], [0.0, 3.0, 0.0]]))
     forward, backward = np.array([10.0, 20.0]), np.array([10.0, 20.0, 30.0])
     try:
-        _sparsetools.csr_matvec(2, 3, X.indptr, X.indices, X.data,
-                                np.array([1.0, 2.0, 3.0]), forward)
-        _sparsetools.csc_matvec(3, 2, X.indptr, X.indices, X.data,
-                                np.array([1.0, 2.0]), backward)
+        _sparsetools.csr_matvec(
+            2, 3, X.indptr, X.indices, X.data, np.array([1.0, 2.0, 3.0]), forward
+        )
+        _sparsetools.csc_matvec(
+            3, 2, X.indptr, X.indices, X.data, np.array([1.0, 2.0]), backward
+        )
     except Exception:  # pragma: no cover - their signature changed
         return False
-    return bool(np.array_equal(forward, [17.0, 26.0])
-                and np.array_equal(backward, [11.0, 26.0, 32.0]))
+    return bool(
+        np.array_equal(forward, [17.0, 26.0])
+        and np.array_equal(backward, [11.0, 26.0, 32.0])
+    )
 
 
 _KERNELS_WORK = _kernels_work()
@@ -180,7 +187,8 @@ def _column_square_means(X, weights, block=1 << 16):
                 data *= root[X.indices[lo:hi]]
                 data *= data
                 out[start:stop] += np.bincount(
-                    np.repeat(np.arange(stop - start), counts), weights=data,
+                    np.repeat(np.arange(stop - start), counts),
+                    weights=data,
                     minlength=stop - start,
                 )
             start = stop
@@ -322,7 +330,11 @@ class L2Penalty:
             coef = W[:, :-1]
             # alpha * coef into a kept buffer: no fresh temporary per call.
             buffer = getattr(self, "_penalty_grad", None)
-            if buffer is None or buffer.shape != coef.shape or buffer.dtype != coef.dtype:
+            if (
+                buffer is None
+                or buffer.shape != coef.shape
+                or buffer.dtype != coef.dtype
+            ):
                 buffer = self._penalty_grad = np.empty_like(coef)
             grad[:, :-1] += np.multiply(coef, self.alpha, out=buffer)
         return grad
@@ -337,7 +349,7 @@ class _DeferredG:
     while those raw scores are unchanged, i.e. until the next trial.
     """
 
-    __slots__ = ("raw", "kept")
+    __slots__ = ("kept", "raw")
 
     def __init__(self, raw, kept):
         self.raw = raw
@@ -366,8 +378,9 @@ class LinearObjective(L2Penalty):
         (see :mod:`sklearn_sigmoid.dask`).
     """
 
-    def __init__(self, loss, X, Y, sample_weight, alpha, fit_intercept,
-                 weight_total=None):
+    def __init__(
+        self, loss, X, Y, sample_weight, alpha, fit_intercept, weight_total=None
+    ):
         self.loss = loss
         self.X = X
         self.Y = Y
@@ -553,7 +566,9 @@ class LinearObjective(L2Penalty):
     def _dual_constants(self):
         """``sum_i w_i y_i``, ``X.T w`` and ``X.T (w y)`` (one pass, cached)."""
         if getattr(self, "_dual_cache", None) is None:
-            weighted = np.column_stack([self._weights64, self._weights64[:, None] * self.Y])
+            weighted = np.column_stack(
+                [self._weights64, self._weights64[:, None] * self.Y]
+            )
             products = safe_sparse_dot(self._XT, weighted, dense_output=True)
             products = np.asarray(products, dtype=np.float64).T
             self._dual_cache = (
@@ -582,7 +597,9 @@ class LinearObjective(L2Penalty):
         ``1 / L`` then decreases the objective at every iteration.
         """
         lam = power_iteration(
-            self._hessian_bound_operator, self.X.shape[1] + 1, self.fit_intercept,
+            self._hessian_bound_operator,
+            self.X.shape[1] + 1,
+            self.fit_intercept,
             n_power_iter,
         )
         # Power iteration approaches lambda_max from below: add a margin.

@@ -1,3 +1,6 @@
+# Authors: The sklearn-sigmoid developers
+# SPDX-License-Identifier: BSD-3-Clause
+
 """Gradient descent: the update rules, the step sizes and the stopping rule.
 
 Everything here works on a packed parameter array ``W`` (see
@@ -67,7 +70,7 @@ import threadpoolctl
 from scipy.linalg.blas import get_blas_funcs
 from threadpoolctl import ThreadpoolController
 
-from ._config import get_config
+from sklearn_sigmoid._config import get_config
 
 # Halvings of a trial step before the line search tests for convergence.
 _HALVINGS_BEFORE_TEST = 8
@@ -460,8 +463,12 @@ class SpectralStep(_Stepper):
                 self._prev_d = prev * metric
 
     def _state(self):
-        return {"step": self.step, "n": self._n, "previous_grad": self._prev_g,
-                "previous_g_sq": self._prev_g_sq}
+        return {
+            "step": self.step,
+            "n": self._n,
+            "previous_grad": self._prev_g,
+            "previous_g_sq": self._prev_g_sq,
+        }
 
     def _spectral_step(self, g_sq):
         # The last move was s = -step * g_prev, and y = g - g_prev, so that
@@ -570,8 +577,8 @@ class SpectralStep(_Stepper):
             # comparison): after _MAX_HALVINGS it ends as the floor does.
             if halvings >= _MAX_HALVINGS or (
                 halvings >= _HALVINGS_BEFORE_TEST
-                and t < np.finfo(self.W.dtype).eps * (_max_abs(self.W) + 1.0)
-                / _max_abs(d)
+                and t
+                < np.finfo(self.W.dtype).eps * (_max_abs(self.W) + 1.0) / _max_abs(d)
             ):
                 self.converged = True
                 return self.value
@@ -616,7 +623,14 @@ class MiniBatchStep(_Stepper):
     """
 
     def __init__(
-        self, objective, W, learning_rate, momentum, batch_size, shuffle, rng,
+        self,
+        objective,
+        W,
+        learning_rate,
+        momentum,
+        batch_size,
+        shuffle,
+        rng,
         state=None,
     ):
         self.objective = objective
@@ -660,7 +674,15 @@ class MiniBatchStep(_Stepper):
 
 
 def make_stepper(
-    objective, W, *, learning_rate, momentum, batch_size, shuffle, rng, state=None,
+    objective,
+    W,
+    *,
+    learning_rate,
+    momentum,
+    batch_size,
+    shuffle,
+    rng,
+    state=None,
     average=False,
 ):
     """Choose the update rule for the given settings (see the module doc).
@@ -689,7 +711,9 @@ def make_stepper(
     else:
         if learning_rate == "auto":
             lipschitz = (
-                objective.lipschitz() if full_batch else objective.max_sample_lipschitz()
+                objective.lipschitz()
+                if full_batch
+                else objective.max_sample_lipschitz()
             )
             learning_rate = 1.0 / _usable_lipschitz(lipschitz, W.dtype)
         if full_batch:
@@ -808,8 +832,10 @@ def run_epochs(
                 hooks.begin()
             value = stepper.epoch()
             _check_divergence(
-                value, None if stepper.monotone else stepper.W,
-                stepper.initial_value, learning_rate,
+                value,
+                None if stepper.monotone else stepper.W,
+                stepper.initial_value,
+                learning_rate,
             )
             loss_curve.append(value)
             watched = value

@@ -1,3 +1,6 @@
+# Authors: The sklearn-sigmoid developers
+# SPDX-License-Identifier: BSD-3-Clause
+
 """One sigmoid neuron, ``y_hat = sigma(w.x + b)``, trained by gradient descent."""
 
 import numpy as np
@@ -8,8 +11,8 @@ from sklearn.utils._available_if import available_if
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._base import BaseSigmoidGD
-from ._objective import linear_scores
+from sklearn_sigmoid._base import BaseSigmoidGD
+from sklearn_sigmoid._objective import linear_scores
 
 
 def _output_is_probability(estimator):
@@ -273,8 +276,7 @@ class SigmoidNeuronRegressor(RegressorMixin, BaseSigmoidGD):
                 ) from None
             if not (np.isfinite(low) and np.isfinite(high) and low < high):
                 raise ValueError(
-                    f"target_range=(low, high) needs finite low < high; got "
-                    f"{pair!r}."
+                    f"target_range=(low, high) needs finite low < high; got {pair!r}."
                 )
             low = np.full(self.n_outputs_, low)
             high = np.full(self.n_outputs_, high)
@@ -375,7 +377,10 @@ class SigmoidNeuronRegressor(RegressorMixin, BaseSigmoidGD):
             The fitted estimator.
         """
         return self._fit(
-            X, y, sample_weight=sample_weight, coef_init=coef_init,
+            X,
+            y,
+            sample_weight=sample_weight,
+            coef_init=coef_init,
             intercept_init=intercept_init,
         )
 
@@ -425,9 +430,10 @@ class SigmoidNeuronRegressor(RegressorMixin, BaseSigmoidGD):
         s = expit(self._raw(X))
         low, high = self.target_range_[:, 0], self.target_range_[:, 1]
         y = low + (high - low) * s
-        if s.dtype == np.float32 and np.max(np.abs(self.target_range_)) <= np.finfo(
-            np.float32
-        ).max:
+        if (
+            s.dtype == np.float32
+            and np.max(np.abs(self.target_range_)) <= np.finfo(np.float32).max
+        ):
             # float32 in, float32 out (mapped in float64, then rounded once).
             y = y.astype(np.float32)
         return y if self._y_2d else y.ravel()

@@ -101,14 +101,22 @@ def _stack_bag_partition(elements):
                 f"got {type(element).__name__}."
             )
     Xs = [e[0] for e in elements]
-    X = sp.vstack(Xs, format="csr") if any(sp.issparse(x) for x in Xs) else np.vstack(Xs)
+    X = (
+        sp.vstack(Xs, format="csr")
+        if any(sp.issparse(x) for x in Xs)
+        else np.vstack(Xs)
+    )
     y = np.concatenate([np.asarray(e[1]) for e in elements])
     has_weight = [len(e) == 3 and e[2] is not None for e in elements]
     if any(has_weight) and not all(has_weight):
         raise ValueError(
             "Either every element of the bag carries sample weights or none does."
         )
-    sw = np.concatenate([np.asarray(e[2]) for e in elements]) if all(has_weight) else None
+    sw = (
+        np.concatenate([np.asarray(e[2]) for e in elements])
+        if all(has_weight)
+        else None
+    )
     return X, y, sw
 
 
@@ -141,8 +149,9 @@ def _block_summary(block, estimator):
 def _class_totals(block, classes):
     """The weighted total of each class in one block, for 'balanced' weights."""
     _, y, sample_weight = block
-    return np.bincount(np.searchsorted(classes, y), weights=sample_weight,
-                       minlength=len(classes))
+    return np.bincount(
+        np.searchsorted(classes, y), weights=sample_weight, minlength=len(classes)
+    )
 
 
 def _encode_block(block, estimator):
@@ -265,8 +274,17 @@ class DistributedObjective(L2Penalty):
         :func:`sklearn_sigmoid.set_config`); None: this thread's setting now.
     """
 
-    def __init__(self, client, parts, loss, alpha, fit_intercept, n_samples, n_features,
-                 blas_threads=None):
+    def __init__(
+        self,
+        client,
+        parts,
+        loss,
+        alpha,
+        fit_intercept,
+        n_samples,
+        n_features,
+        blas_threads=None,
+    ):
         self.client = client
         self.parts = parts
         self.loss = loss
@@ -284,8 +302,14 @@ class DistributedObjective(L2Penalty):
 
     def _map(self, func, *per_block, **shared):
         """One task per block, run under the BLAS thread setting."""
-        return self.client.map(func, self.parts, *per_block, pure=False,
-                               blas_threads=self.blas_threads, **shared)
+        return self.client.map(
+            func,
+            self.parts,
+            *per_block,
+            pure=False,
+            blas_threads=self.blas_threads,
+            **shared,
+        )
 
     def _share(self, array):
         """``array`` for every block's task: sent once, by scatter, if large.
@@ -341,9 +365,11 @@ class DistributedObjective(L2Penalty):
         return self._sum(self._map(_part_output_means, raw.futures, i=raw.index))
 
     def _dual_entropy(self, raw, lam=None, v=None):
-        return float(self._sum(self._map(
-            _part_dual_entropy, raw.futures, i=raw.index, lam=lam, v=v
-        )))
+        return float(
+            self._sum(
+                self._map(_part_dual_entropy, raw.futures, i=raw.index, lam=lam, v=v)
+            )
+        )
 
     def _dual_constants(self):
         if getattr(self, "_dual_cache", None) is None:
@@ -443,9 +469,7 @@ def _row_blocks(array, chunks, name):
     if not hasattr(array, "shape"):
         array = np.asarray(array)
     if array.shape[0] != sum(chunks):
-        raise ValueError(
-            f"{name} has {array.shape[0]} rows but X has {sum(chunks)}."
-        )
+        raise ValueError(f"{name} has {array.shape[0]} rows but X has {sum(chunks)}.")
     bounds = np.cumsum([0, *chunks])
     return [array[a:b] for a, b in itertools.pairwise(bounds)]
 
@@ -484,7 +508,9 @@ def _blocks(client, X, y, sample_weight, n_blocks):
         raise ValueError("y is required (or pass a Dask bag of (X, y) tuples as X).")
     if isinstance(X, da.Array):
         if X.ndim != 2:
-            raise ValueError(f"X must be 2-dimensional; got a Dask array of shape {X.shape}.")
+            raise ValueError(
+                f"X must be 2-dimensional; got a Dask array of shape {X.shape}."
+            )
         if any(np.isnan(c) for c in X.chunks[0]):
             raise ValueError(
                 "X is a Dask array with unknown chunk sizes; call "
@@ -510,8 +536,9 @@ def _blocks(client, X, y, sample_weight, n_blocks):
     return client.map(_make_block, *pieces, pure=False)
 
 
-def fit_distributed(estimator, X, y=None, sample_weight=None, *, client=None,
-                    n_blocks=None):
+def fit_distributed(
+    estimator, X, y=None, sample_weight=None, *, client=None, n_blocks=None
+):
     """Fit a sigmoid estimator by full-batch gradient descent on a Dask cluster.
 
     Parameters
@@ -586,8 +613,9 @@ def _fit_on_cluster(model, client, X, y, sample_weight, n_blocks):
     present = [b for b, ok in zip(blocks, kept) if ok]
     if not present:
         raise ValueError("The data has no rows.")
-    summaries = client.gather(client.map(_block_summary, present, estimator=model,
-                                         pure=False))
+    summaries = client.gather(
+        client.map(_block_summary, present, estimator=model, pure=False)
+    )
     n_features = {s["n_features"] for s in summaries}
     if len(n_features) > 1:
         raise ValueError(
@@ -605,8 +633,11 @@ def _fit_on_cluster(model, client, X, y, sample_weight, n_blocks):
     encoder = model
     if getattr(model, "class_weight", None) == "balanced":
         # 'balanced' weights need the weighted class totals of the whole set.
-        totals = sum(client.gather(client.map(
-            _class_totals, present, classes=model.classes_, pure=False)))
+        totals = sum(
+            client.gather(
+                client.map(_class_totals, present, classes=model.classes_, pure=False)
+            )
+        )
         weights = balanced_class_weight(totals)
         encoder = clone(model).set_params(
             class_weight=dict(zip(model.classes_.tolist(), weights))
@@ -634,7 +665,12 @@ def _fit_on_cluster(model, client, X, y, sample_weight, n_blocks):
         pure=False,
     )
     objective = DistributedObjective(
-        client, parts, loss, float(model.alpha), model.fit_intercept, n_samples,
+        client,
+        parts,
+        loss,
+        float(model.alpha),
+        model.fit_intercept,
+        n_samples,
         n_features,
     )
     model.n_features_in_ = n_features

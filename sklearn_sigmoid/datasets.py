@@ -801,9 +801,7 @@ def _warn_ignored(ignored):
     """Warn that the unreadable zip files ``ignored`` were passed over."""
     if ignored:
         _warn(
-            "\n".join(
-                ["Ignored while looking for the data:", *_ignored_lines(ignored)]
-            )
+            "\n".join(["Ignored while looking for the data:", *_ignored_lines(ignored)])
         )
 
 
@@ -1161,8 +1159,7 @@ def _make_data_home(data_home):
     except OSError as exc:  # same errno, so the same OSError subclass
         raise OSError(
             exc.errno,
-            f"Cannot create the data home {data_home} to download into: "
-            f"{exc.strerror}",
+            f"Cannot create the data home {data_home} to download into: {exc.strerror}",
         ) from exc
 
 

@@ -1,3 +1,6 @@
+# Authors: The sklearn-sigmoid developers
+# SPDX-License-Identifier: BSD-3-Clause
+
 """Export fitted models to ONNX, through skl2onnx's converter registration.
 
 :func:`to_onnx` converts a fitted :class:`~sklearn_sigmoid.GDLogisticRegression`
@@ -27,8 +30,8 @@ that names the extra.
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-from ._classifier import GDLogisticRegression
-from ._regressor import SigmoidNeuronRegressor
+from sklearn_sigmoid._classifier import GDLogisticRegression
+from sklearn_sigmoid._regressor import SigmoidNeuronRegressor
 
 __all__ = ["register_converters", "to_onnx"]
 
@@ -81,7 +84,8 @@ def _convert_classifier(scope, operator, container):
         proba = OnnxConcat(
             OnnxSigmoid(OnnxNeg(z, op_version=opv), op_version=opv),
             OnnxSigmoid(z, op_version=opv),
-            axis=1, op_version=opv,
+            axis=1,
+            op_version=opv,
         )
     else:
         proba = OnnxSoftmax(z, axis=1, op_version=opv)
@@ -97,10 +101,12 @@ def _convert_classifier(scope, operator, container):
             f"supported; encode the labels as integers or strings."
         )
     label = OnnxGather(classes, index, axis=0, op_version=opv)
-    OnnxIdentity(label, op_version=opv,
-                 output_names=[operator.outputs[0].full_name]).add_to(scope, container)
-    OnnxIdentity(proba, op_version=opv,
-                 output_names=[operator.outputs[1].full_name]).add_to(scope, container)
+    OnnxIdentity(
+        label, op_version=opv, output_names=[operator.outputs[0].full_name]
+    ).add_to(scope, container)
+    OnnxIdentity(
+        proba, op_version=opv, output_names=[operator.outputs[1].full_name]
+    ).add_to(scope, container)
 
 
 def _convert_regressor(scope, operator, container):
@@ -115,8 +121,9 @@ def _convert_regressor(scope, operator, container):
     low = model.target_range_[:, 0].astype(dtype)
     span = (model.target_range_[:, 1] - model.target_range_[:, 0]).astype(dtype)
     y = OnnxAdd(OnnxMul(s, span, op_version=opv), low, op_version=opv)
-    OnnxIdentity(y, op_version=opv,
-                 output_names=[operator.outputs[0].full_name]).add_to(scope, container)
+    OnnxIdentity(
+        y, op_version=opv, output_names=[operator.outputs[0].full_name]
+    ).add_to(scope, container)
 
 
 def _regressor_shape(operator):
@@ -147,13 +154,17 @@ def register_converters():
     )
 
     update_registered_converter(
-        GDLogisticRegression, _ALIASES[GDLogisticRegression],
-        calculate_linear_classifier_output_shapes, _convert_classifier,
+        GDLogisticRegression,
+        _ALIASES[GDLogisticRegression],
+        calculate_linear_classifier_output_shapes,
+        _convert_classifier,
         options={"zipmap": [True, False, "columns"], "nocl": [True, False]},
     )
     update_registered_converter(
-        SigmoidNeuronRegressor, _ALIASES[SigmoidNeuronRegressor],
-        _regressor_shape, _convert_regressor,
+        SigmoidNeuronRegressor,
+        _ALIASES[SigmoidNeuronRegressor],
+        _regressor_shape,
+        _convert_regressor,
     )
 
 
@@ -217,5 +228,6 @@ def to_onnx(model, X_sample, *, target_opset=None, zipmap=False):
     options = None
     if isinstance(final, GDLogisticRegression):
         options = {GDLogisticRegression: {"zipmap": bool(zipmap)}}
-    return skl2onnx.to_onnx(model, X=X_sample, target_opset=target_opset,
-                            options=options)
+    return skl2onnx.to_onnx(
+        model, X=X_sample, target_opset=target_opset, options=options
+    )

@@ -64,23 +64,81 @@ DEFAULT_TOKEN_PATTERN = r"(?u)\b\w[\w'-]*\b"
 # out on purpose: they mostly add noise to the summed counts.
 #: Default positive keywords (34 lowercase single words).
 DEFAULT_POSITIVE_KEYWORDS = (
-    "amazing", "beautiful", "beautifully", "best", "brilliant", "captivating",
-    "charming", "delightful", "effective", "enjoyable", "enjoyed",
-    "entertaining", "excellent", "fantastic", "great", "hilarious",
-    "impressive", "incredible", "love", "masterpiece", "memorable", "moving",
-    "outstanding", "perfect", "perfectly", "powerful", "remarkable",
-    "riveting", "solid", "stunning", "superb", "terrific", "touching",
+    "amazing",
+    "beautiful",
+    "beautifully",
+    "best",
+    "brilliant",
+    "captivating",
+    "charming",
+    "delightful",
+    "effective",
+    "enjoyable",
+    "enjoyed",
+    "entertaining",
+    "excellent",
+    "fantastic",
+    "great",
+    "hilarious",
+    "impressive",
+    "incredible",
+    "love",
+    "masterpiece",
+    "memorable",
+    "moving",
+    "outstanding",
+    "perfect",
+    "perfectly",
+    "powerful",
+    "remarkable",
+    "riveting",
+    "solid",
+    "stunning",
+    "superb",
+    "terrific",
+    "touching",
     "wonderful",
 )
 
 #: Default negative keywords (37 lowercase single words).
 DEFAULT_NEGATIVE_KEYWORDS = (
-    "annoying", "awful", "bad", "badly", "bored", "boring", "disappointing",
-    "disappointment", "dreadful", "dull", "dumb", "failed", "fails",
-    "horrible", "lame", "laughable", "mediocre", "mess", "mindless",
-    "nonsense", "pathetic", "pointless", "poor", "poorly", "predictable",
-    "ridiculous", "silly", "stupid", "tedious", "terrible", "unfunny",
-    "uninspired", "waste", "wasted", "weak", "worse", "worst",
+    "annoying",
+    "awful",
+    "bad",
+    "badly",
+    "bored",
+    "boring",
+    "disappointing",
+    "disappointment",
+    "dreadful",
+    "dull",
+    "dumb",
+    "failed",
+    "fails",
+    "horrible",
+    "lame",
+    "laughable",
+    "mediocre",
+    "mess",
+    "mindless",
+    "nonsense",
+    "pathetic",
+    "pointless",
+    "poor",
+    "poorly",
+    "predictable",
+    "ridiculous",
+    "silly",
+    "stupid",
+    "tedious",
+    "terrible",
+    "unfunny",
+    "uninspired",
+    "waste",
+    "wasted",
+    "weak",
+    "worse",
+    "worst",
 )
 
 _SUMMARY_NAMES = ("n_positive", "n_negative")
@@ -98,8 +156,7 @@ def _text_tools(lowercase, token_pattern):
         re.compile(token_pattern)
     except re.error as exc:
         raise ValueError(
-            f"token_pattern={token_pattern!r} is not a valid regular "
-            f"expression: {exc}"
+            f"token_pattern={token_pattern!r} is not a valid regular expression: {exc}"
         ) from None
     vectorizer = CountVectorizer(lowercase=lowercase, token_pattern=token_pattern)
     return vectorizer.build_preprocessor(), vectorizer.build_tokenizer()
@@ -137,8 +194,7 @@ def _keyword_terms(keywords, name, default, preprocess, tokenize, token_pattern)
     for kw in keywords:
         if not isinstance(kw, str):
             raise TypeError(
-                f"{name} keywords must be str; got {kw!r} of type "
-                f"{type(kw).__name__}."
+                f"{name} keywords must be str; got {kw!r} of type {type(kw).__name__}."
             )
     terms = {}
     for kw in keywords:
@@ -167,11 +223,19 @@ def _split_terms(positive, negative, lowercase, token_pattern):
     if isinstance(negative, (set, frozenset)):
         negative = sorted(negative, key=str)
     pos = _keyword_terms(
-        positive, "positive", DEFAULT_POSITIVE_KEYWORDS, preprocess, tokenize,
+        positive,
+        "positive",
+        DEFAULT_POSITIVE_KEYWORDS,
+        preprocess,
+        tokenize,
         token_pattern,
     )
     neg = _keyword_terms(
-        negative, "negative", DEFAULT_NEGATIVE_KEYWORDS, preprocess, tokenize,
+        negative,
+        "negative",
+        DEFAULT_NEGATIVE_KEYWORDS,
+        preprocess,
+        tokenize,
         token_pattern,
     )
     neg_set = set(neg)
@@ -185,8 +249,9 @@ def _split_terms(positive, negative, lowercase, token_pattern):
     return pos, neg
 
 
-def keyword_vocabulary(positive=None, negative=None, *, lowercase=True,
-                       token_pattern=DEFAULT_TOKEN_PATTERN):
+def keyword_vocabulary(
+    positive=None, negative=None, *, lowercase=True, token_pattern=DEFAULT_TOKEN_PATTERN
+):
     """The combined keyword vocabulary, positive keywords first.
 
     Use it to count keywords with a plain ``CountVectorizer``, for instance
@@ -543,8 +608,9 @@ class KeywordCounter(TransformerMixin, BaseEstimator):
 # -- the pipeline -------------------------------------------------------------
 
 
-def make_sentiment_pipeline(estimator=None, *, keywords="default", scale=True,
-                            **vectorizer_params):
+def make_sentiment_pipeline(
+    estimator=None, *, keywords="default", scale=True, **vectorizer_params
+):
     """A text-classification pipeline: features, scaling, logistic regression.
 
     The pipeline always has the three steps ``"features"``, ``"scale"`` and
@@ -620,8 +686,10 @@ def make_sentiment_pipeline(estimator=None, *, keywords="default", scale=True,
 
     if scale is True:
         scaler = MaxAbsScaler()
-    elif scale is False or scale is None or (
-        isinstance(scale, str) and scale == "passthrough"
+    elif (
+        scale is False
+        or scale is None
+        or (isinstance(scale, str) and scale == "passthrough")
     ):
         scaler = "passthrough"
     elif hasattr(scale, "fit") and hasattr(scale, "transform"):
@@ -631,9 +699,7 @@ def make_sentiment_pipeline(estimator=None, *, keywords="default", scale=True,
             "scale must be True, False, None, 'passthrough' or a transformer; "
             f"got {scale!r}."
         )
-    return Pipeline(
-        [("features", features), ("scale", scaler), ("model", estimator)]
-    )
+    return Pipeline([("features", features), ("scale", scaler), ("model", estimator)])
 
 
 _KEYWORDS_FORMS = (
@@ -645,8 +711,12 @@ _LEXICON_FILES = ("positive-words.txt", "negative-words.txt")
 
 def _keyword_count_vectorizer(keywords, vectorizer_params):
     """A ``CountVectorizer`` counting each of ``keywords`` (one column each)."""
-    params = {"token_pattern": DEFAULT_TOKEN_PATTERN, "lowercase": True,
-              "dtype": np.float64, **vectorizer_params}
+    params = {
+        "token_pattern": DEFAULT_TOKEN_PATTERN,
+        "lowercase": True,
+        "dtype": np.float64,
+        **vectorizer_params,
+    }
     for name in ("vocabulary", "ngram_range", "analyzer"):
         if name in params:
             raise TypeError(
@@ -654,16 +724,19 @@ def _keyword_count_vectorizer(keywords, vectorizer_params):
                 f"are the vocabulary."
             )
     preprocess, tokenize = _text_tools(params["lowercase"], params["token_pattern"])
-    terms = _keyword_terms(keywords, "keywords", None, preprocess, tokenize,
-                           params["token_pattern"])
+    terms = _keyword_terms(
+        keywords, "keywords", None, preprocess, tokenize, params["token_pattern"]
+    )
     longest = max(len(term.split()) for term in terms)
     return CountVectorizer(vocabulary=terms, ngram_range=(1, longest), **params)
 
 
 def _listed_keyword_features(keywords, vectorizer_params):
     """The features step for a flat keyword list or a (positive, negative) pair."""
-    if isinstance(keywords, Mapping) or not isinstance(keywords, Iterable) or (
-        isinstance(keywords, bytes)
+    if (
+        isinstance(keywords, Mapping)
+        or not isinstance(keywords, Iterable)
+        or (isinstance(keywords, bytes))
     ):
         raise ValueError(f"{_KEYWORDS_FORMS}; got {keywords!r}.")
     items = list(keywords)
@@ -671,8 +744,7 @@ def _listed_keyword_features(keywords, vectorizer_params):
         return _keyword_count_vectorizer(items, vectorizer_params)
     if len(items) == 2 and not any(isinstance(item, (str, bytes)) for item in items):
         positive, negative = items
-        return KeywordCounter(positive=positive, negative=negative,
-                              **vectorizer_params)
+        return KeywordCounter(positive=positive, negative=negative, **vectorizer_params)
     if len(items) == 2:
         raise TypeError(
             "keywords mixes a keyword with a list: give a flat list of keywords "
@@ -689,8 +761,9 @@ def _lexicon_features(path, vectorizer_params):
     path = os.fspath(path)
     if os.path.isdir(path):
         files = [os.path.join(path, name) for name in _LEXICON_FILES]
-        missing = [name for name, f in zip(_LEXICON_FILES, files)
-                   if not os.path.isfile(f)]
+        missing = [
+            name for name, f in zip(_LEXICON_FILES, files) if not os.path.isfile(f)
+        ]
         if missing:
             raise FileNotFoundError(
                 f"keywords={path!r} is a folder, but it holds no "

@@ -309,8 +309,9 @@ class LossCurveDisplay:
     ["GDLogisticRegression(loss='mse')", "GDLogisticRegression(loss='cross_entropy')"]
     """
 
-    def __init__(self, loss_curves, *, validation_scores=None, names=None,
-                 score_name="score"):
+    def __init__(
+        self, loss_curves, *, validation_scores=None, names=None, score_name="score"
+    ):
         self.loss_curves = [np.asarray(c, dtype=float) for c in loss_curves]
         n = len(self.loss_curves)
         if validation_scores is None:
@@ -327,8 +328,16 @@ class LossCurveDisplay:
         self.score_name = score_name
 
     @classmethod
-    def from_estimator(cls, estimator, *, names=None, log_scale=False,
-                       validation="panel", ax=None, curve_kwargs=None):
+    def from_estimator(
+        cls,
+        estimator,
+        *,
+        names=None,
+        log_scale=False,
+        validation="panel",
+        ax=None,
+        curve_kwargs=None,
+    ):
         """Draw the loss curves of one or several fitted estimators.
 
         Parameters
@@ -370,13 +379,17 @@ class LossCurveDisplay:
             scores.append(getattr(final, "validation_scores_", None))
         if names is None:
             names = _default_names(estimators)
-        display = cls(curves, validation_scores=scores, names=names,
-                      score_name=_score_name(estimators))
-        return display.plot(ax=ax, log_scale=log_scale, validation=validation,
-                            curve_kwargs=curve_kwargs)
+        display = cls(
+            curves,
+            validation_scores=scores,
+            names=names,
+            score_name=_score_name(estimators),
+        )
+        return display.plot(
+            ax=ax, log_scale=log_scale, validation=validation, curve_kwargs=curve_kwargs
+        )
 
-    def plot(self, ax=None, *, log_scale=False, validation="panel",
-             curve_kwargs=None):
+    def plot(self, ax=None, *, log_scale=False, validation="panel", curve_kwargs=None):
         """Draw the curves.
 
         Parameters
@@ -436,7 +449,8 @@ class LossCurveDisplay:
                 if scores is None:
                     continue
                 self.validation_lines_[i] = vax.plot(
-                    np.arange(1, len(scores) + 1), scores,
+                    np.arange(1, len(scores) + 1),
+                    scores,
                     linestyle="--" if validation == "twin" else "-",
                     color=self.lines_[i].get_color(),
                     label=f"{self.names[i]}, validation",
@@ -526,8 +540,7 @@ class LearningRateSweepDisplay:
             len(self.learning_rates) == len(self.loss_curves) == len(self.diverged_at)
         ):
             raise ValueError(
-                "learning_rates, loss_curves and diverged_at must have the same "
-                "length."
+                "learning_rates, loss_curves and diverged_at must have the same length."
             )
         self.name = name
 
@@ -649,7 +662,8 @@ class LearningRateSweepDisplay:
             if epoch is not None:
                 label += f", diverged at epoch {epoch}"
             (line,) = ax.plot(
-                np.arange(1, len(curve) + 1), curve,
+                np.arange(1, len(curve) + 1),
+                curve,
                 **{"color": color, "label": label, **kw},
             )
             color = line.get_color()
@@ -658,8 +672,14 @@ class LearningRateSweepDisplay:
             if epoch is not None:
                 # The objective there is off the scale: mark it on the top edge.
                 (marker,) = ax.plot(
-                    [epoch], [0.98], marker="x", markersize=9, markeredgewidth=2,
-                    color=color, linestyle="none", clip_on=False,
+                    [epoch],
+                    [0.98],
+                    marker="x",
+                    markersize=9,
+                    markeredgewidth=2,
+                    color=color,
+                    linestyle="none",
+                    clip_on=False,
                     transform=ax.get_xaxis_transform(),
                 )
             self.diverged_markers_.append(marker)
@@ -700,8 +720,7 @@ def _param_position(spec, which, n_outputs, n_features, fit_intercept, names=Non
             row, col = (int(i) for i in index)
         if not (0 <= row < n_outputs and 0 <= col < n_features):
             raise ValueError(
-                f"{which}={spec!r} is outside coef_ of shape "
-                f"{(n_outputs, n_features)}."
+                f"{which}={spec!r} is outside coef_ of shape {(n_outputs, n_features)}."
             )
         feature = repr(str(names[col])) if names is not None else str(col)
         if n_outputs > 1:
@@ -934,9 +953,11 @@ class LossSurfaceDisplay:
         # gives the objective (which does not depend on the learning rate).
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
-            probe = clone(model).set_params(
-                learning_rate="auto", max_iter=1, tol=None
-            ).fit(X, y, sample_weight=sample_weight)
+            probe = (
+                clone(model)
+                .set_params(learning_rate="auto", max_iter=1, tol=None)
+                .fit(X, y, sample_weight=sample_weight)
+            )
         objective, W_probe = probe._training_objective(X, y, sample_weight)
         n_outputs, n_features = W_probe.shape[0], W_probe.shape[1] - 1
         if names is None:
@@ -959,8 +980,9 @@ class LossSurfaceDisplay:
         fitted, diverged_at = _fit_until_divergence(model, X, y, fit_params)
         n_epochs = 0 if fitted is None else fitted.n_iter_
         path_params = np.array([W0] + _record_path(model, X, y, n_epochs, fit_params))
-        path = np.column_stack([path_params[(slice(None), *ix)],
-                                path_params[(slice(None), *iy)]])
+        path = np.column_stack(
+            [path_params[(slice(None), *ix)], path_params[(slice(None), *iy)]]
+        )
 
         # The surface is a slice through the end of the path.
         W_end = path_params[-1].astype(W_probe.dtype)
@@ -984,15 +1006,31 @@ class LossSurfaceDisplay:
         if name is None:
             name = f"loss={model.loss!r}, {len(path) - 1} epochs"
         display = cls(
-            x_values, y_values, loss_values, path, path_loss=path_loss,
-            x_label=x_label, y_label=y_label, diverged_at=diverged_at, name=name,
+            x_values,
+            y_values,
+            loss_values,
+            path,
+            path_loss=path_loss,
+            x_label=x_label,
+            y_label=y_label,
+            diverged_at=diverged_at,
+            name=name,
         )
         display.estimator_ = fitted
         display.path_params_ = path_params
         return display.plot(ax=ax, kind=kind, contour_kw=contour_kw, path_kw=path_kw)
 
-    def plot(self, ax=None, *, kind="contour", levels=20, cmap="viridis",
-             colorbar=None, contour_kw=None, path_kw=None):
+    def plot(
+        self,
+        ax=None,
+        *,
+        kind="contour",
+        levels=20,
+        cmap="viridis",
+        colorbar=None,
+        contour_kw=None,
+        path_kw=None,
+    ):
         """Draw the surface and the path.
 
         Parameters
@@ -1032,62 +1070,114 @@ class LossSurfaceDisplay:
             )
         grid_x, grid_y = np.meshgrid(self.x_values, self.y_values)
         px, py = self.path[:, 0], self.path[:, 1]
-        end_style = {"marker": "*", "markersize": 14, "color": "tab:red",
-                     "label": "end"}
+        end_style = {
+            "marker": "*",
+            "markersize": 14,
+            "color": "tab:red",
+            "label": "end",
+        }
         if self.diverged_at is not None:
             end_style.update(
-                marker="X", markersize=11,
+                marker="X",
+                markersize=11,
                 label=f"end (diverged at epoch {self.diverged_at})",
             )
         self.contour_ = self.surface_ = None
         contour_kw = {} if contour_kw is None else dict(contour_kw)
         path_kw = {} if path_kw is None else dict(path_kw)
         if kind == "contour":
-            self.contour_ = ax.contourf(grid_x, grid_y, self.loss_values,
-                                        **{"levels": levels, "cmap": cmap,
-                                           **contour_kw})
-            ax.contour(grid_x, grid_y, self.loss_values, levels=self.contour_.levels,
-                       colors="k", linewidths=0.3, alpha=0.5)
+            self.contour_ = ax.contourf(
+                grid_x,
+                grid_y,
+                self.loss_values,
+                **{"levels": levels, "cmap": cmap, **contour_kw},
+            )
+            ax.contour(
+                grid_x,
+                grid_y,
+                self.loss_values,
+                levels=self.contour_.levels,
+                colors="k",
+                linewidths=0.3,
+                alpha=0.5,
+            )
             mappable = self.contour_
             (self.path_line_,) = ax.plot(
-                px, py, **{"color": "white", "linewidth": 1.2, "marker": "o",
-                           "markersize": 2.5, "markeredgewidth": 0,
-                           "markerfacecolor": "white",
-                           "label": f"descent path ({len(px) - 1} epochs)",
-                           **path_kw},
+                px,
+                py,
+                **{
+                    "color": "white",
+                    "linewidth": 1.2,
+                    "marker": "o",
+                    "markersize": 2.5,
+                    "markeredgewidth": 0,
+                    "markerfacecolor": "white",
+                    "label": f"descent path ({len(px) - 1} epochs)",
+                    **path_kw,
+                },
             )
             (self.start_marker_,) = ax.plot(
-                px[:1], py[:1], marker="o", markersize=8, color="tab:orange",
-                linestyle="none", label="start",
+                px[:1],
+                py[:1],
+                marker="o",
+                markersize=8,
+                color="tab:orange",
+                linestyle="none",
+                label="start",
             )
-            (self.end_marker_,) = ax.plot(px[-1:], py[-1:], linestyle="none",
-                                          markeredgecolor="white", **end_style)
+            (self.end_marker_,) = ax.plot(
+                px[-1:], py[-1:], linestyle="none", markeredgecolor="white", **end_style
+            )
         else:
             if self.path_loss is None:
                 raise ValueError("kind='surface' needs path_loss (the path's heights).")
             self.surface_ = ax.plot_surface(
-                grid_x, grid_y, self.loss_values,
-                **{"cmap": cmap, "alpha": 0.75, "linewidth": 0,
-                   "antialiased": True, **contour_kw},
+                grid_x,
+                grid_y,
+                self.loss_values,
+                **{
+                    "cmap": cmap,
+                    "alpha": 0.75,
+                    "linewidth": 0,
+                    "antialiased": True,
+                    **contour_kw,
+                },
             )
             mappable = self.surface_
             pz = self.path_loss
             (self.path_line_,) = ax.plot(
-                px, py, pz, **{"color": "black", "linewidth": 1.2, "marker": "o",
-                               "markersize": 2,
-                               "label": f"descent path ({len(px) - 1} epochs)",
-                               **path_kw},
+                px,
+                py,
+                pz,
+                **{
+                    "color": "black",
+                    "linewidth": 1.2,
+                    "marker": "o",
+                    "markersize": 2,
+                    "label": f"descent path ({len(px) - 1} epochs)",
+                    **path_kw,
+                },
             )
-            (self.start_marker_,) = ax.plot(px[:1], py[:1], pz[:1], marker="o",
-                                            markersize=8, color="tab:orange",
-                                            linestyle="none", label="start")
-            (self.end_marker_,) = ax.plot(px[-1:], py[-1:], pz[-1:],
-                                          linestyle="none", **end_style)
+            (self.start_marker_,) = ax.plot(
+                px[:1],
+                py[:1],
+                pz[:1],
+                marker="o",
+                markersize=8,
+                color="tab:orange",
+                linestyle="none",
+                label="start",
+            )
+            (self.end_marker_,) = ax.plot(
+                px[-1:], py[-1:], pz[-1:], linestyle="none", **end_style
+            )
             ax.set_zlabel("training objective")
         self.colorbar_ = None
         if colorbar or (colorbar is None and kind == "contour"):
             self.colorbar_ = ax.figure.colorbar(
-                mappable, ax=ax, shrink=0.7 if kind == "surface" else 1.0,
+                mappable,
+                ax=ax,
+                shrink=0.7 if kind == "surface" else 1.0,
                 pad=0.12 if kind == "surface" else 0.05,
                 label=None if kind == "surface" else "training objective",
             )
@@ -1152,8 +1242,9 @@ class TopKeywordsDisplay:
     ['great', 'acting', 'slow', 'dull']
     """
 
-    def __init__(self, keywords, weights, *, target=None, target_name=None,
-                 opposite_name=None):
+    def __init__(
+        self, keywords, weights, *, target=None, target_name=None, opposite_name=None
+    ):
         self.keywords = np.asarray(keywords, dtype=object)
         self.weights = np.asarray(weights, dtype=float)
         if self.keywords.shape != self.weights.shape:
@@ -1163,8 +1254,17 @@ class TopKeywordsDisplay:
         self.opposite_name = opposite_name
 
     @classmethod
-    def from_estimator(cls, estimator, *, feature_names=None, n=10, class_=None,
-                       target_names=None, ax=None, bar_kw=None):
+    def from_estimator(
+        cls,
+        estimator,
+        *,
+        feature_names=None,
+        n=10,
+        class_=None,
+        target_names=None,
+        ax=None,
+        bar_kw=None,
+    ):
         """Draw the ``n`` most positive and ``n`` most negative weights.
 
         Parameters
@@ -1262,7 +1362,9 @@ class TopKeywordsDisplay:
         chosen = np.concatenate([top, bottom])
         namer = _class_namer(classes, target_names)
         display = cls(
-            feature_names[chosen], weights[chosen], target=target,
+            feature_names[chosen],
+            weights[chosen],
+            target=target,
             target_name=None if target is None else namer(target),
             opposite_name=None if opposite is None else namer(opposite),
         )
@@ -1299,9 +1401,12 @@ class TopKeywordsDisplay:
         positions = np.arange(len(self.weights))[::-1]  # largest weight on top
         bar_kw = {} if bar_kw is None else dict(bar_kw)
         self.bars_ = ax.barh(
-            positions, self.weights,
-            **{"color": [colors[0] if w > 0 else colors[1] for w in self.weights],
-               **bar_kw},
+            positions,
+            self.weights,
+            **{
+                "color": [colors[0] if w > 0 else colors[1] for w in self.weights],
+                **bar_kw,
+            },
         )
         ax.set_yticks(positions, [str(k) for k in self.keywords])
         ax.axvline(0.0, color="black", linewidth=0.8)
@@ -1311,7 +1416,8 @@ class TopKeywordsDisplay:
         else:
             name = str(self.target) if self.target_name is None else self.target_name
             other = (
-                "away" if self.opposite_name is None
+                "away"
+                if self.opposite_name is None
                 else f"towards '{self.opposite_name}'"
             )
             title = f"Words pushing towards '{name}' (right) and {other} (left)"
@@ -1361,7 +1467,7 @@ def _budgets(max_iter):
     budgets, k = [], 1
     while k <= max_iter:
         budgets.append(k)
-        k = k + 1 if k < 10 else max(k + 1, int(round(k * 1.2)))
+        k = k + 1 if k < 10 else max(k + 1, round(k * 1.2))
     if budgets[-1] != max_iter:
         budgets.append(max_iter)
     return budgets
@@ -1420,8 +1526,16 @@ class ConvergenceDisplay:
     ...                                          max_iter=20)  # doctest: +SKIP
     """
 
-    def __init__(self, iterations, objectives, *, seconds=None, names=None,
-                 f_star=None, name=None):
+    def __init__(
+        self,
+        iterations,
+        objectives,
+        *,
+        seconds=None,
+        names=None,
+        f_star=None,
+        name=None,
+    ):
         self.iterations = [np.asarray(i, dtype=int) for i in iterations]
         self.objectives = [np.asarray(o, dtype=float) for o in objectives]
         n = len(self.objectives)
@@ -1449,9 +1563,21 @@ class ConvergenceDisplay:
         self.name = name
 
     @classmethod
-    def from_estimator(cls, estimator, X, y, *, max_iter=50, names=None,
-                       stop_at=1e-10, n_repeats=3, ax=None, x="iteration",
-                       name=None, curve_kwargs=None):
+    def from_estimator(
+        cls,
+        estimator,
+        X,
+        y,
+        *,
+        max_iter=50,
+        names=None,
+        stop_at=1e-10,
+        n_repeats=3,
+        ax=None,
+        x="iteration",
+        name=None,
+        curve_kwargs=None,
+    ):
         """Run each solver with growing budgets and draw its suboptimality.
 
         Parameters
@@ -1502,9 +1628,9 @@ class ConvergenceDisplay:
         import time
 
         _check_matplotlib_support(f"{cls.__name__}.from_estimator")
-        estimators = list(estimator) if isinstance(estimator, (list, tuple)) else [
-            estimator
-        ]
+        estimators = (
+            list(estimator) if isinstance(estimator, (list, tuple)) else [estimator]
+        )
         ours = [est for est in estimators if isinstance(est, GDLogisticRegression)]
         if not ours:
             raise TypeError(
@@ -1560,8 +1686,14 @@ class ConvergenceDisplay:
             names = [type(est).__name__ for est in estimators]
         if f_star is not None:
             f_star = min([f_star] + [min(v) for v in objectives])
-        display = cls(iterations, objectives, seconds=seconds, names=names,
-                      f_star=f_star, name=name)
+        display = cls(
+            iterations,
+            objectives,
+            seconds=seconds,
+            names=names,
+            f_star=f_star,
+            name=name,
+        )
         return display.plot(ax=ax, x=x, curve_kwargs=curve_kwargs)
 
     def plot(self, ax=None, *, x="iteration", floor=1e-12, curve_kwargs=None):
@@ -1594,10 +1726,16 @@ class ConvergenceDisplay:
         markers = "osD^v<>p"
         ax = _get_ax(ax)
         self.lines_ = []
-        for i, (gap, name, kw) in enumerate(zip(self.suboptimality, self.names, kwargs)):
+        for i, (gap, name, kw) in enumerate(
+            zip(self.suboptimality, self.names, kwargs)
+        ):
             xs = self.iterations[i] if x == "iteration" else self.seconds[i]
-            style = {"label": name, "marker": markers[i % len(markers)],
-                     "markersize": 4, **kw}
+            style = {
+                "label": name,
+                "marker": markers[i % len(markers)],
+                "markersize": 4,
+                **kw,
+            }
             self.lines_.append(ax.plot(xs, np.maximum(gap, floor), **style)[0])
         ax.set_yscale("log")
         ax.set_xlabel("iterations (epochs)" if x == "iteration" else "fit time (s)")
@@ -1699,23 +1837,49 @@ class FoldScoresDisplay:
                 fold_y += [y] * len(s)
                 fold_x += list(s)
             self.bars_[model] = ax.barh(
-                ys, np.array(means) - xlim[0], left=xlim[0],
-                **{"height": height * 0.9, "color": colors[j], "alpha": 0.35,
-                   "label": model, **(bar_kw or {})},
+                ys,
+                np.array(means) - xlim[0],
+                left=xlim[0],
+                **{
+                    "height": height * 0.9,
+                    "color": colors[j],
+                    "alpha": 0.35,
+                    "label": model,
+                    **(bar_kw or {}),
+                },
             )
-            ax.errorbar(means, ys, xerr=stds, fmt="|", color=colors[j],
-                        markersize=10, capsize=3, linewidth=1.2)
+            ax.errorbar(
+                means,
+                ys,
+                xerr=stds,
+                fmt="|",
+                color=colors[j],
+                markersize=10,
+                capsize=3,
+                linewidth=1.2,
+            )
             self.fold_points_[model] = ax.scatter(
-                fold_x, fold_y,
-                **{"s": 14, "color": colors[j], "edgecolor": "black",
-                   "linewidth": 0.4, "zorder": 3, **(point_kw or {})},
+                fold_x,
+                fold_y,
+                **{
+                    "s": 14,
+                    "color": colors[j],
+                    "edgecolor": "black",
+                    "linewidth": 0.4,
+                    "zorder": 3,
+                    **(point_kw or {}),
+                },
             )
         ax.set_yticks([-g for g in range(len(self.groups))], self.groups)
         ax.set_xlim(*xlim)
         ax.set_xlabel(f"{self.score_name} (bar: mean, line: ± 1 std, dots: folds)")
         ax.grid(axis="x", alpha=0.3)
         # Beside the axes, never over the dots.
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small",
-                  title="model")
+        ax.legend(
+            loc="upper left",
+            bbox_to_anchor=(1.01, 1.0),
+            fontsize="small",
+            title="model",
+        )
         self.ax_, self.figure_ = ax, ax.figure
         return self

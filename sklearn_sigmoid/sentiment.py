@@ -1,3 +1,6 @@
+# Authors: The sklearn-sigmoid developers
+# SPDX-License-Identifier: BSD-3-Clause
+
 """Movie-review sentiment: gradient descent against scikit-learn, honestly.
 
 The package's main job, as a command::
@@ -55,13 +58,17 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MaxAbsScaler
 from threadpoolctl import threadpool_limits
 
-from ._classifier import GDLogisticRegression
-from ._environment import machine_info, machine_line
-from ._regressor import SigmoidNeuronRegressor
-from .datasets import DATA_HOME_ENV, load_movie_reviews, load_opinion_lexicon
-from .features import KeywordCounter, make_sentiment_pipeline
+from sklearn_sigmoid._classifier import GDLogisticRegression
+from sklearn_sigmoid._environment import machine_info, machine_line
+from sklearn_sigmoid._regressor import SigmoidNeuronRegressor
+from sklearn_sigmoid.datasets import (
+    DATA_HOME_ENV,
+    load_movie_reviews,
+    load_opinion_lexicon,
+)
+from sklearn_sigmoid.features import KeywordCounter, make_sentiment_pipeline
 
-__all__ = ["main", "FEATURE_SETS", "MODELS"]
+__all__ = ["FEATURE_SETS", "MODELS", "main"]
 
 C = 1.0  # LogisticRegression's default; alpha = 1 / (C * n_train) for the others
 
@@ -87,8 +94,9 @@ def make_feature_set(name, lexicon=None):
         return make_pipeline(KeywordCounter(), MaxAbsScaler())
     if name == "lexicon":
         return make_pipeline(
-            KeywordCounter.from_lexicon(lexicon.positive, lexicon.negative,
-                                        summarize=False),
+            KeywordCounter.from_lexicon(
+                lexicon.positive, lexicon.negative, summarize=False
+            ),
             MaxAbsScaler(),
         )
     if name == "vocabulary":
@@ -145,11 +153,19 @@ def evaluate(docs, target, featurizers, folds, seed, log):
                     model.fit(X_train, y_train)
                     seconds = time.perf_counter() - start
                 p = np.clip(_positive_probability(model, X_test), 1e-15, 1 - 1e-15)
-                row = results.setdefault((feat_name, model_name), {
-                    "accuracy": [], "log_loss": [], "roc_auc": [], "fit_seconds": [],
-                    "n_iter": [], "convergence_warnings": 0, "dual_gap": [],
-                    "stop_reason": [],
-                })
+                row = results.setdefault(
+                    (feat_name, model_name),
+                    {
+                        "accuracy": [],
+                        "log_loss": [],
+                        "roc_auc": [],
+                        "fit_seconds": [],
+                        "n_iter": [],
+                        "convergence_warnings": 0,
+                        "dual_gap": [],
+                        "stop_reason": [],
+                    },
+                )
                 row["accuracy"].append(float(accuracy_score(y_test, p > 0.5)))
                 row["log_loss"].append(float(log_loss(y_test, p, labels=[0, 1])))
                 row["roc_auc"].append(float(roc_auc_score(y_test, p)))
@@ -164,22 +180,32 @@ def evaluate(docs, target, featurizers, folds, seed, log):
                     issubclass(w.category, ConvergenceWarning) for w in caught
                 )
                 if fold == 0:
-                    entry = fold1.setdefault(feat_name, {
-                        "X": X_train, "y": y_train, "alpha": alpha, "models": {},
-                        "feature_names": feats.get_feature_names_out(),
-                    })
+                    entry = fold1.setdefault(
+                        feat_name,
+                        {
+                            "X": X_train,
+                            "y": y_train,
+                            "alpha": alpha,
+                            "models": {},
+                            "feature_names": feats.get_feature_names_out(),
+                        },
+                    )
                     entry["models"][model_name] = model
                 scores.append(f"{MODELS[model_name]} {row['accuracy'][-1]:.3f}")
-            log(f"[{feat_name}] fold {fold + 1}/{n_folds} ({X_train.shape[1]} "
-                f"features): accuracy " + ", ".join(scores))
+            log(
+                f"[{feat_name}] fold {fold + 1}/{n_folds} ({X_train.shape[1]} "
+                f"features): accuracy " + ", ".join(scores)
+            )
         log(f"[{feat_name}] done in {time.perf_counter() - started:.1f} s")
     return results, fold1
 
 
 def grid_search(docs, target, folds, log):
     """GridSearchCV over learning_rate on keyword features, the outer folds as cv."""
-    log(f"GridSearchCV over learning_rate {_LEARNING_RATES} (keywords, "
-        f"{len(folds)} folds) ...")
+    log(
+        f"GridSearchCV over learning_rate {_LEARNING_RATES} (keywords, "
+        f"{len(folds)} folds) ..."
+    )
     pipe = make_sentiment_pipeline(GDLogisticRegression(max_iter=300))
     grid = {"model__learning_rate": _LEARNING_RATES}
     search = GridSearchCV(pipe, grid, cv=folds, error_score=np.nan)
@@ -192,7 +218,9 @@ def grid_search(docs, target, folds, log):
         search.fit(docs, target)
     scores = {
         str(p["model__learning_rate"]): (float(s) if np.isfinite(s) else "diverged")
-        for p, s in zip(search.cv_results_["params"], search.cv_results_["mean_test_score"])
+        for p, s in zip(
+            search.cv_results_["params"], search.cv_results_["mean_test_score"]
+        )
     }
     best = search.best_params_["model__learning_rate"]
     log(f"GridSearchCV over learning_rate (keywords): best {best!r}, scores {scores}")
@@ -203,36 +231,43 @@ def summarise(results):
     """One JSON-ready row per (feature set, model)."""
     reference = {
         feat: float(np.median(r["fit_seconds"]))
-        for (feat, model), r in results.items() if model == _LBFGS
+        for (feat, model), r in results.items()
+        if model == _LBFGS
     }
     rows = []
     for (feat, model), r in results.items():
         med = float(np.median(r["fit_seconds"]))
         gaps = [g for g in r["dual_gap"] if g is not None]
-        rows.append({
-            "features": feat,
-            "model": model,
-            "accuracy_mean": float(np.mean(r["accuracy"])),
-            "accuracy_std": float(np.std(r["accuracy"])),
-            "log_loss": float(np.mean(r["log_loss"])),
-            "roc_auc": float(np.mean(r["roc_auc"])),
-            "median_fit_seconds": med,
-            "fit_time_vs_lbfgs": med / reference[feat] if feat in reference else None,
-            "median_epochs": float(np.median(r["n_iter"])),
-            "median_dual_gap": float(np.median(gaps)) if gaps else None,
-            "stop_reason": _most_common(r["stop_reason"]),
-            "convergence_warnings": r["convergence_warnings"],
-            "fold_accuracy": r["accuracy"],
-            "fold_dual_gap": r["dual_gap"],
-            "fold_stop_reason": r["stop_reason"],
-        })
+        rows.append(
+            {
+                "features": feat,
+                "model": model,
+                "accuracy_mean": float(np.mean(r["accuracy"])),
+                "accuracy_std": float(np.std(r["accuracy"])),
+                "log_loss": float(np.mean(r["log_loss"])),
+                "roc_auc": float(np.mean(r["roc_auc"])),
+                "median_fit_seconds": med,
+                "fit_time_vs_lbfgs": med / reference[feat]
+                if feat in reference
+                else None,
+                "median_epochs": float(np.median(r["n_iter"])),
+                "median_dual_gap": float(np.median(gaps)) if gaps else None,
+                "stop_reason": _most_common(r["stop_reason"]),
+                "convergence_warnings": r["convergence_warnings"],
+                "fold_accuracy": r["accuracy"],
+                "fold_dual_gap": r["dual_gap"],
+                "fold_stop_reason": r["stop_reason"],
+            }
+        )
     return rows
 
 
 def markdown_table(rows):
     """The results as a Markdown table."""
-    head = ("| features | model | accuracy | log-loss | ROC AUC | fit s (median) "
-            "| fit time / lbfgs | epochs | dual gap (median) | stop |")
+    head = (
+        "| features | model | accuracy | log-loss | ROC AUC | fit s (median) "
+        "| fit time / lbfgs | epochs | dual gap (median) | stop |"
+    )
     lines = [head, "|" + "---|" * 10]
     for r in rows:
         ratio = r["fit_time_vs_lbfgs"]
@@ -261,14 +296,25 @@ def _import_pyplot():
 
 def plot_figures(plt, fold1, results, target_names, seed, out, log):
     """Draw the three figures with the package's displays; their paths."""
-    from .inspection import ConvergenceDisplay, FoldScoresDisplay, TopKeywordsDisplay
+    from sklearn_sigmoid.inspection import (
+        ConvergenceDisplay,
+        FoldScoresDisplay,
+        TopKeywordsDisplay,
+    )
 
     written = []
     feats = list(fold1)
-    log("Convergence curves: each solver refitted with growing iteration "
-        "budgets on fold 1 (the longest step) ...")
-    fig, axes = plt.subplots(2, len(feats), figsize=(4.6 * len(feats), 7.4),
-                             squeeze=False, layout="constrained")
+    log(
+        "Convergence curves: each solver refitted with growing iteration "
+        "budgets on fold 1 (the longest step) ..."
+    )
+    fig, axes = plt.subplots(
+        2,
+        len(feats),
+        figsize=(4.6 * len(feats), 7.4),
+        squeeze=False,
+        layout="constrained",
+    )
     styles = [{"color": "C0"}, {"color": "C3", "linestyle": "--"}]
     for j, feat in enumerate(feats):
         started = time.perf_counter()
@@ -276,15 +322,25 @@ def plot_figures(plt, fold1, results, target_names, seed, out, log):
         solvers = [make_models(entry["alpha"], seed)[name] for name in (_OURS, _LBFGS)]
         names = ["GD logistic (ours)", "LogisticRegression (lbfgs)"]
         disp = ConvergenceDisplay.from_estimator(
-            solvers, entry["X"], entry["y"], max_iter=80, names=names,
-            ax=axes[0, j], curve_kwargs=styles,
+            solvers,
+            entry["X"],
+            entry["y"],
+            max_iter=80,
+            names=names,
+            ax=axes[0, j],
+            curve_kwargs=styles,
             name=f"{feat} ({entry['X'].shape[1]} features, fold 1)",
         )
         disp.plot(ax=axes[1, j], x="time", curve_kwargs=styles)
         axes[1, j].set_title(f"{feat}: against fit time (fastest of 3 runs)")
-        log(f"[{feat}] convergence curves done in {time.perf_counter() - started:.1f} s")
-    fig.suptitle("Suboptimality of the L2 logistic objective (same objective "
-                 "for both solvers; f* the best value found)", fontsize="medium")
+        log(
+            f"[{feat}] convergence curves done in {time.perf_counter() - started:.1f} s"
+        )
+    fig.suptitle(
+        "Suboptimality of the L2 logistic objective (same objective "
+        "for both solvers; f* the best value found)",
+        fontsize="medium",
+    )
     path = out / "convergence.png"
     fig.savefig(path, dpi=90)
     plt.close(fig)
@@ -307,8 +363,11 @@ def plot_figures(plt, fold1, results, target_names, seed, out, log):
         entry = fold1[feat]
         fig, ax = plt.subplots(figsize=(7.0, 5.6), layout="constrained")
         TopKeywordsDisplay.from_estimator(
-            entry["models"][_OURS], feature_names=entry["feature_names"], n=12,
-            target_names=target_names, ax=ax,
+            entry["models"][_OURS],
+            feature_names=entry["feature_names"],
+            n=12,
+            target_names=target_names,
+            ax=ax,
         )
         ax.set_xlabel(f"weight per MaxAbs-scaled count ({feat} features, fold 1)")
         path = out / "top_keywords.png"
@@ -322,60 +381,82 @@ def build_parser(*, data_home=None, out="sentiment-results"):
     """The command's argument parser (defaults can be set by a caller)."""
     invoked = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else ""
     parser = argparse.ArgumentParser(
-        prog=(invoked if invoked.startswith("sklearn-sigmoid-sentiment")
-              else "python -m sklearn_sigmoid.sentiment"),
+        prog=(
+            invoked
+            if invoked.startswith("sklearn-sigmoid-sentiment")
+            else "python -m sklearn_sigmoid.sentiment"
+        ),
         description="Movie-review sentiment: the package's gradient-descent models "
-                    "against scikit-learn's, by cross-validation on Pang & Lee's "
-                    "polarity corpus. Prints a table; writes it as Markdown and "
-                    "JSON, and figures if matplotlib is installed.",
+        "against scikit-learn's, by cross-validation on Pang & Lee's "
+        "polarity corpus. Prints a table; writes it as Markdown and "
+        "JSON, and figures if matplotlib is installed.",
     )
     parser.add_argument(
-        "--data-home", default=data_home, metavar="DIR",
+        "--data-home",
+        default=data_home,
+        metavar="DIR",
         help=f"folder to look in first for the corpus and the lexicon (then "
-             f"${DATA_HOME_ENV}, then ~/sklearn_sigmoid_data); default: "
-             f"{data_home or 'none'}",
+        f"${DATA_HOME_ENV}, then ~/sklearn_sigmoid_data); default: "
+        f"{data_home or 'none'}",
     )
     parser.add_argument(
-        "--download", action="store_true",
+        "--download",
+        action="store_true",
         help="download the polarity corpus (NLTK's copy, SHA-256 checked) into "
-             "the data home if it is found nowhere; without it a missing corpus "
-             "is an error",
+        "the data home if it is found nowhere; without it a missing corpus "
+        "is an error",
     )
     parser.add_argument(
-        "--out", default=out, metavar="DIR",
+        "--out",
+        default=out,
+        metavar="DIR",
         help=f"folder for movie_reviews.md, movie_reviews.json and the PNGs "
-             f"(created if missing; default: {out})",
+        f"(created if missing; default: {out})",
     )
     parser.add_argument(
-        "--features", nargs="+", choices=FEATURE_SETS, default=list(FEATURE_SETS),
+        "--features",
+        nargs="+",
+        choices=FEATURE_SETS,
+        default=list(FEATURE_SETS),
         metavar="SET",
         help=f"feature sets to run, among {', '.join(FEATURE_SETS)} (default: "
-             f"all; lexicon is skipped with a message if the lexicon is missing)",
+        f"all; lexicon is skipped with a message if the lexicon is missing)",
     )
     parser.add_argument(
-        "--folds", type=int, default=5, metavar="K",
+        "--folds",
+        type=int,
+        default=5,
+        metavar="K",
         help="number of stratified cross-validation folds (default: 5)",
     )
     parser.add_argument(
-        "--max-docs", type=int, default=None, metavar="N",
+        "--max-docs",
+        type=int,
+        default=None,
+        metavar="N",
         help="use a stratified sample of N reviews, for a quick try "
-             "(default: all 2000)",
+        "(default: all 2000)",
     )
     parser.add_argument(
-        "--seed", type=int, default=0,
+        "--seed",
+        type=int,
+        default=0,
         help="seed of the folds, the sample and SGDClassifier (default: 0)",
     )
     parser.add_argument(
-        "--no-grid-search", action="store_true",
+        "--no-grid-search",
+        action="store_true",
         help="skip the GridSearchCV over learning_rate",
     )
     parser.add_argument(
-        "--no-figures", action="store_true",
+        "--no-figures",
+        action="store_true",
         help="write no PNGs (they need matplotlib: pip install "
-             "'sklearn-sigmoid[plot]')",
+        "'sklearn-sigmoid[plot]')",
     )
     parser.add_argument(
-        "--quiet", action="store_true",
+        "--quiet",
+        action="store_true",
         help="print only the table and the files written, no progress lines",
     )
     return parser
@@ -403,8 +484,10 @@ def main(argv=None, *, data_home=None, out="sentiment-results"):
     if args.folds < 2:
         parser.error(f"--folds must be at least 2; got {args.folds}.")
     if args.max_docs is not None and args.max_docs < 2 * args.folds:
-        parser.error(f"--max-docs must be at least twice --folds ({2 * args.folds}); "
-                     f"got {args.max_docs}.")
+        parser.error(
+            f"--max-docs must be at least twice --folds ({2 * args.folds}); "
+            f"got {args.max_docs}."
+        )
     out = Path(args.out)
 
     def log(msg):
@@ -413,18 +496,24 @@ def main(argv=None, *, data_home=None, out="sentiment-results"):
 
     log("Loading the polarity corpus ...")
     try:
-        bunch = load_movie_reviews(data_home=args.data_home,
-                                   download_if_missing=args.download)
+        bunch = load_movie_reviews(
+            data_home=args.data_home, download_if_missing=args.download
+        )
     except FileNotFoundError as exc:
-        print(f"error: {exc}\n\nOr run again with --download to fetch it.",
-              file=sys.stderr)
+        print(
+            f"error: {exc}\n\nOr run again with --download to fetch it.",
+            file=sys.stderr,
+        )
         return 2
     docs = np.asarray(bunch.data, dtype=object)
     target = np.asarray(bunch.target)
     target_names = list(bunch.target_names)
     if args.max_docs is not None and args.max_docs < len(docs):
         docs, _, target, _ = train_test_split(
-            docs, target, train_size=args.max_docs, stratify=target,
+            docs,
+            target,
+            train_size=args.max_docs,
+            stratify=target,
             random_state=args.seed,
         )
 
@@ -447,9 +536,11 @@ def main(argv=None, *, data_home=None, out="sentiment-results"):
     out.mkdir(parents=True, exist_ok=True)
     cv = StratifiedKFold(args.folds, shuffle=True, random_state=args.seed)
     folds = list(cv.split(docs, target))
-    log(f"{len(docs)} reviews ({np.bincount(target).tolist()} "
+    log(
+        f"{len(docs)} reviews ({np.bincount(target).tolist()} "
         f"{'/'.join(target_names)}), {args.folds}-fold stratified CV, C={C}, "
-        f"one BLAS thread per fit")
+        f"one BLAS thread per fit"
+    )
     started = time.perf_counter()
     with threadpool_limits(1):
         results, fold1 = evaluate(docs, target, featurizers, folds, args.seed, log)
@@ -461,8 +552,10 @@ def main(argv=None, *, data_home=None, out="sentiment-results"):
     total = time.perf_counter() - started
 
     machine = machine_info(blas_threads_during_fits=1)
-    cv_text = (f"StratifiedKFold(n_splits={args.folds}, shuffle=True, "
-               f"random_state={args.seed})")
+    cv_text = (
+        f"StratifiedKFold(n_splits={args.folds}, shuffle=True, "
+        f"random_state={args.seed})"
+    )
     report = {
         "dataset": f"Pang & Lee polarity v2.0 ({len(docs)} reviews)",
         "cv": cv_text,
@@ -480,10 +573,14 @@ def main(argv=None, *, data_home=None, out="sentiment-results"):
         "total_seconds": total,
     }
     (out / "movie_reviews.json").write_text(json.dumps(report, indent=2, default=str))
-    search_text = "" if search is None else (
-        f"\n\nGridSearchCV over learning_rate (keywords, same folds): best "
-        f"{search['best_learning_rate']!r}; mean accuracy per value: "
-        f"{search['mean_test_score']}."
+    search_text = (
+        ""
+        if search is None
+        else (
+            f"\n\nGridSearchCV over learning_rate (keywords, same folds): best "
+            f"{search['best_learning_rate']!r}; mean accuracy per value: "
+            f"{search['mean_test_score']}."
+        )
     )
     (out / "movie_reviews.md").write_text(
         f"Pang & Lee polarity v2.0, {len(docs)} reviews, {args.folds}-fold "
@@ -501,12 +598,15 @@ def main(argv=None, *, data_home=None, out="sentiment-results"):
     if args.no_figures:
         note = " (no figures: --no-figures)"
     elif plt is None:
-        note = (" (no figures: matplotlib is not installed; pip install "
-                "'sklearn-sigmoid[plot]')")
+        note = (
+            " (no figures: matplotlib is not installed; pip install "
+            "'sklearn-sigmoid[plot]')"
+        )
     else:
         with threadpool_limits(1):
-            written += plot_figures(plt, fold1, results, target_names, args.seed,
-                                    out, log)
+            written += plot_figures(
+                plt, fold1, results, target_names, args.seed, out, log
+            )
         note = ""
     print("wrote " + ", ".join(str(p) for p in written) + note, flush=True)
     return 0

@@ -39,7 +39,9 @@ def real_movie_reviews():
 
 
 #: Why the distributed tests skip when dask is missing.
-DASK_EXTRA_MISSING = "the [dask] extra is not installed: pip install sklearn-sigmoid[dask]"
+DASK_EXTRA_MISSING = (
+    "the [dask] extra is not installed: pip install sklearn-sigmoid[dask]"
+)
 
 #: The first dask/distributed release whose Client breaks dask-ml's
 #: incremental searches ("asynchronous Client in a synchronous context",

@@ -42,8 +42,13 @@ def binary():
 @pytest.fixture(scope="module")
 def three_classes():
     X, y = make_classification(
-        n_samples=150, n_features=2, n_informative=2, n_redundant=0, n_classes=3,
-        n_clusters_per_class=1, random_state=0,
+        n_samples=150,
+        n_features=2,
+        n_informative=2,
+        n_redundant=0,
+        n_classes=3,
+        n_clusters_per_class=1,
+        random_state=0,
     )
     return X, y
 
@@ -86,9 +91,13 @@ def test_partial_fit_refuses_early_stopping(Estimator, binary):
 def test_starts_must_have_the_fitted_shapes(three_classes, binary):
     X, y = three_classes  # coef_ is (3, 2), intercept_ (3,)
     clf = G(max_iter=2, tol=None)
-    with pytest.raises(ValueError, match=r"coef_init has shape \(2, 3\); expected \(3, 2\)"):
+    with pytest.raises(
+        ValueError, match=r"coef_init has shape \(2, 3\); expected \(3, 2\)"
+    ):
         clf.fit(X, y, coef_init=np.zeros((2, 3)))
-    with pytest.raises(ValueError, match=r"intercept_init has shape \(1,\); expected \(3,\)"):
+    with pytest.raises(
+        ValueError, match=r"intercept_init has shape \(1,\); expected \(3,\)"
+    ):
         clf.fit(X, y, intercept_init=[0.5])
     with pytest.raises(ValueError, match="coef_init has shape"):
         clf.fit(X, y, coef_init=np.zeros(6))
@@ -97,8 +106,12 @@ def test_starts_must_have_the_fitted_shapes(three_classes, binary):
     Xb, yb = binary
     for coef in (np.zeros(4), np.zeros((1, 4))):
         for intercept in (0.5, [0.5]):
-            G(max_iter=1, tol=None).fit(Xb, yb, coef_init=coef, intercept_init=intercept)
-            R(max_iter=1, tol=None).fit(Xb, yb, coef_init=coef, intercept_init=intercept)
+            G(max_iter=1, tol=None).fit(
+                Xb, yb, coef_init=coef, intercept_init=intercept
+            )
+            R(max_iter=1, tol=None).fit(
+                Xb, yb, coef_init=coef, intercept_init=intercept
+            )
     with pytest.raises(ValueError, match="coef_init has shape"):
         G().fit(Xb, yb, coef_init=np.zeros((4, 1)))
     Y2 = np.column_stack([yb, 1 - yb]).astype(float)
@@ -131,8 +144,14 @@ def _ordered_data():
 
 def test_early_stopping_start_sees_the_training_part_in_order():
     X, y, t = _ordered_data()
-    common = dict(early_stopping=True, validation_fraction=0.2, shuffle=False,
-                  learning_rate=1e-12, max_iter=1, tol=None)
+    common = dict(
+        early_stopping=True,
+        validation_fraction=0.2,
+        shuffle=False,
+        learning_rate=1e-12,
+        max_iter=1,
+        tol=None,
+    )
     clf = G(**common).fit(X, y)
     # A step of 1e-12 leaves the intercept at its start: the log-odds of the
     # first 80 rows (1 in 4), not of all 100 (2 in 5).
@@ -147,8 +166,13 @@ def test_early_stopping_shuffle_false_holds_out_the_last_rows():
     X, y, _ = _ordered_data()
     y = y.copy()
     y[-20:] = 1 - y[-20:]  # the tail's labels reversed: nothing predicts them
-    clf = G(early_stopping=True, validation_fraction=0.2, shuffle=False,
-            max_iter=3, tol=None).fit(X, y)
+    clf = G(
+        early_stopping=True,
+        validation_fraction=0.2,
+        shuffle=False,
+        max_iter=3,
+        tol=None,
+    ).fit(X, y)
     # Predicting "0" everywhere after the log-odds start: validation = tail.
     assert clf.validation_scores_[0] == 1.0
 
@@ -325,9 +349,7 @@ def test_zero_weights_are_reported_before_the_classes(binary, monkeypatch):
     )
 
     def lenient(sample_weight, X, **kwargs):
-        return original(
-            sample_weight, X, dtype=kwargs.get("dtype"), **lenient_kwargs
-        )
+        return original(sample_weight, X, dtype=kwargs.get("dtype"), **lenient_kwargs)
 
     monkeypatch.setattr(base, "_check_sample_weight", lenient)
     with pytest.raises(ValueError, match="sample weights sum to zero"):
@@ -362,39 +384,86 @@ def test_target_range_must_be_two_numbers(binary):
 
 _PROBES = {
     # name: (code, expected error class, message pattern)
-    "coef_init NaN": ("G().fit(X, y, coef_init=[np.nan, 0, 0, 0])",
-                      "ValueError", "coef_init contains NaN or infinity"),
-    "coef_init inf": ("G(learning_rate=0.1).fit(X, y, coef_init=[np.inf, 0, 0, 0])",
-                      "ValueError", "coef_init contains NaN or infinity"),
-    "coef_init 1e308": ("G().fit(X, y, coef_init=[1e308, 0, 0, 0])",
-                        "ValueError", "coef_init has values beyond"),
-    "coef_init 1e154": ("G().fit(X, y, coef_init=[1e154, 0, 0, 0])",
-                        "ValueError", "objective at the given coef_init"),
-    "coef_init 1e20 float32": ("G().fit(X32, y, coef_init=[1e20, 0, 0, 0])",
-                               "ValueError", "whose squares overflow float32"),
-    "intercept_init inf": ("G().fit(X, y, intercept_init=np.inf)",
-                           "ValueError", "intercept_init contains NaN or infinity"),
-    "regressor intercept_init inf": ("R().fit(X, t, intercept_init=np.inf)",
-                                     "ValueError", "intercept_init contains NaN"),
-    "intercept_init 1e308": ("G(batch_size=10).fit(X, y, intercept_init=1e308)",
-                             "ValueError", "intercept_init has values beyond"),
-    "class_weight inf": ("G(class_weight={0: np.inf, 1: 1}).fit(X, y)",
-                         "ValueError", "class_weight must map classes to finite"),
-    "class_weight nan": ("G(class_weight={0: np.nan, 1: 1}).fit(X, y)",
-                         "ValueError", "class_weight must map classes to finite"),
-    "class_weight 1e308": ("G(class_weight={0: 1e308, 1: 1e308}).fit(X, y)",
-                           "ValueError", "times class_weight sum to inf"),
-    "sample_weight 1e308": ("G().fit(X, y, sample_weight=np.full(len(y), 1e308))",
-                            "ValueError", "sample weights sum to inf"),
+    "coef_init NaN": (
+        "G().fit(X, y, coef_init=[np.nan, 0, 0, 0])",
+        "ValueError",
+        "coef_init contains NaN or infinity",
+    ),
+    "coef_init inf": (
+        "G(learning_rate=0.1).fit(X, y, coef_init=[np.inf, 0, 0, 0])",
+        "ValueError",
+        "coef_init contains NaN or infinity",
+    ),
+    "coef_init 1e308": (
+        "G().fit(X, y, coef_init=[1e308, 0, 0, 0])",
+        "ValueError",
+        "coef_init has values beyond",
+    ),
+    "coef_init 1e154": (
+        "G().fit(X, y, coef_init=[1e154, 0, 0, 0])",
+        "ValueError",
+        "objective at the given coef_init",
+    ),
+    "coef_init 1e20 float32": (
+        "G().fit(X32, y, coef_init=[1e20, 0, 0, 0])",
+        "ValueError",
+        "whose squares overflow float32",
+    ),
+    "intercept_init inf": (
+        "G().fit(X, y, intercept_init=np.inf)",
+        "ValueError",
+        "intercept_init contains NaN or infinity",
+    ),
+    "regressor intercept_init inf": (
+        "R().fit(X, t, intercept_init=np.inf)",
+        "ValueError",
+        "intercept_init contains NaN",
+    ),
+    "intercept_init 1e308": (
+        "G(batch_size=10).fit(X, y, intercept_init=1e308)",
+        "ValueError",
+        "intercept_init has values beyond",
+    ),
+    "class_weight inf": (
+        "G(class_weight={0: np.inf, 1: 1}).fit(X, y)",
+        "ValueError",
+        "class_weight must map classes to finite",
+    ),
+    "class_weight nan": (
+        "G(class_weight={0: np.nan, 1: 1}).fit(X, y)",
+        "ValueError",
+        "class_weight must map classes to finite",
+    ),
+    "class_weight 1e308": (
+        "G(class_weight={0: 1e308, 1: 1e308}).fit(X, y)",
+        "ValueError",
+        "times class_weight sum to inf",
+    ),
+    "sample_weight 1e308": (
+        "G().fit(X, y, sample_weight=np.full(len(y), 1e308))",
+        "ValueError",
+        "sample weights sum to inf",
+    ),
     "float32 sample_weight 1e37": (
         "G().fit(X32, y, sample_weight=np.full(len(y), 1e37))",
-        "ValueError", "sum to inf in float32"),
-    "targets +-1e308": ("R().fit(X, np.where(y, 1e308, -1e308))",
-                        "ValueError", "width overflows float64"),
-    "target_range +-1e308": ("R(target_range=(-1e308, 1e308)).fit(X, t)",
-                             "ValueError", "width overflows float64"),
-    "float32 alpha 1e39": ("G(alpha=1e39).fit(X32, y)",
-                           "ValueError", "exceeds the largest float32"),
+        "ValueError",
+        "sum to inf in float32",
+    ),
+    "targets +-1e308": (
+        "R().fit(X, np.where(y, 1e308, -1e308))",
+        "ValueError",
+        "width overflows float64",
+    ),
+    "target_range +-1e308": (
+        "R(target_range=(-1e308, 1e308)).fit(X, t)",
+        "ValueError",
+        "width overflows float64",
+    ),
+    "float32 alpha 1e39": (
+        "G(alpha=1e39).fit(X32, y)",
+        "ValueError",
+        "exceeds the largest float32",
+    ),
     "features 1e300": ("G().fit(X * 1e300, y)", "ValueError", "scale the data"),
 }
 
@@ -429,7 +498,10 @@ def battery():
     codes = {name: code for name, (code, _, _) in _PROBES.items()}
     result = subprocess.run(
         [sys.executable, "-c", textwrap.dedent(_BATTERY), json.dumps(codes)],
-        capture_output=True, text=True, timeout=300, check=False,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])

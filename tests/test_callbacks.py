@@ -22,8 +22,9 @@ class Recorder:
     def on_fit_task_begin(self, estimator, context):
         self.events.append(("begin", context.task_name))
 
-    def on_fit_task_end(self, estimator, context, *, metadata=None,
-                        fitted_estimator=None):
+    def on_fit_task_end(
+        self, estimator, context, *, metadata=None, fitted_estimator=None
+    ):
         self.events.append(("end", context.task_name))
         if context.task_name == "epoch":
             self.objectives.append(metadata["objective"])
@@ -82,7 +83,8 @@ def test_progress_bar(data):
     pytest.importorskip("rich")
     X, y = data
     GDLogisticRegression(max_iter=10, tol=None).set_callbacks(
-        callback.ProgressBar()).fit(X, y)
+        callback.ProgressBar()
+    ).fit(X, y)
 
 
 def test_teardown_runs_when_fit_diverges(data):

@@ -222,8 +222,14 @@ def test_coef_init_and_intercept_init(binary):
 
 def test_early_stopping(binary):
     X, y = binary
-    clf = GDLogisticRegression(early_stopping=True, learning_rate=0.05, random_state=0,
-                               n_iter_no_change=3, tol=1e-4, max_iter=500).fit(X, y)
+    clf = GDLogisticRegression(
+        early_stopping=True,
+        learning_rate=0.05,
+        random_state=0,
+        n_iter_no_change=3,
+        tol=1e-4,
+        max_iter=500,
+    ).fit(X, y)
     assert len(clf.validation_scores_) == clf.n_iter_
     assert clf.best_validation_score_ == max(clf.validation_scores_)
     assert clf.n_iter_ < 500
@@ -243,7 +249,9 @@ def test_pipeline_grid_search_cross_val_clone_pickle(binary):
         grid.fit(X, y)
     assert grid.best_params_["gdlogisticregression__learning_rate"] in (0.001, 0.1, 1.0)
     assert grid.best_score_ > 0.95
-    scores = cross_val_score(make_pipeline(StandardScaler(), GDLogisticRegression()), X, y, cv=5)
+    scores = cross_val_score(
+        make_pipeline(StandardScaler(), GDLogisticRegression()), X, y, cv=5
+    )
     assert scores.mean() > 0.95
     fitted = GDLogisticRegression().fit(X, y)
     twin = clone(fitted)
@@ -254,8 +262,12 @@ def test_pipeline_grid_search_cross_val_clone_pickle(binary):
 
 def test_grid_search_survives_a_diverging_learning_rate(binary):
     X, y = load_breast_cancer(return_X_y=True)
-    grid = GridSearchCV(GDLogisticRegression(alpha=0), {"learning_rate": ["auto", 100.0]},
-                        cv=3, error_score=np.nan)
+    grid = GridSearchCV(
+        GDLogisticRegression(alpha=0),
+        {"learning_rate": ["auto", 100.0]},
+        cv=3,
+        error_score=np.nan,
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         grid.fit(X, y)
@@ -361,8 +373,9 @@ def test_not_fitted():
 
 
 def test_make_classification_many_classes():
-    X, y = make_classification(n_samples=600, n_classes=5, n_informative=8,
-                               random_state=0)
+    X, y = make_classification(
+        n_samples=600, n_classes=5, n_informative=8, random_state=0
+    )
     clf = GDLogisticRegression().fit(X, y)
     assert clf.coef_.shape == (5, 20)
     assert clf.score(X, y) > 0.6

@@ -80,15 +80,19 @@ def test_binary_sparse_blocks_with_weights_and_float32(dask_client, data):
     dX = da.concatenate(blocks)
     assert sp.issparse(dX.blocks[0].compute())
     model = fit_distributed(
-        GDLogisticRegression(), dX, y, sample_weight=da.from_array(sw, chunks=400),
+        GDLogisticRegression(),
+        dX,
+        y,
+        sample_weight=da.from_array(sw, chunks=400),
         client=dask_client,
     )
     _same_fit(model, memory)
 
     X32 = X.astype(np.float32)
     memory32 = GDLogisticRegression().fit(X32, y)
-    model32 = fit_distributed(GDLogisticRegression(), X32, y, n_blocks=3,
-                              client=dask_client)
+    model32 = fit_distributed(
+        GDLogisticRegression(), X32, y, n_blocks=3, client=dask_client
+    )
     assert model32.coef_.dtype == memory32.coef_.dtype == np.float32
     assert_allclose(model32.coef_, memory32.coef_, atol=1e-4)
 
@@ -101,24 +105,28 @@ def test_balanced_with_sample_weight_equals_in_memory(dask_client, data):
     sw[::5] = 0.0
     estimator = GDLogisticRegression(class_weight="balanced")
     memory = clone(estimator).fit(X, y, sample_weight=sw)
-    model = fit_distributed(estimator, X, y, sample_weight=sw, n_blocks=4,
-                            client=dask_client)
+    model = fit_distributed(
+        estimator, X, y, sample_weight=sw, n_blocks=4, client=dask_client
+    )
     _same_fit(model, memory)
 
 
 def test_regressor_two_outputs_and_a_bag_of_blocks(dask_client):
     rng = np.random.RandomState(0)
     X = rng.randn(900, 6)
-    Y = np.column_stack([
-        1 / (1 + np.exp(-(X @ rng.randn(6)))),
-        5 + 3 / (1 + np.exp(-(X @ rng.randn(6)))),  # target_range learnt: (5, 8)
-    ])
+    Y = np.column_stack(
+        [
+            1 / (1 + np.exp(-(X @ rng.randn(6)))),
+            5 + 3 / (1 + np.exp(-(X @ rng.randn(6)))),  # target_range learnt: (5, 8)
+        ]
+    )
     for loss in ("mse", "cross_entropy"):
         memory = SigmoidNeuronRegressor(loss=loss).fit(X, Y)
         pairs = [(X[a : a + 100], Y[a : a + 100]) for a in range(0, 900, 100)]
         bag = db.from_sequence(pairs, npartitions=4)
-        model = fit_distributed(SigmoidNeuronRegressor(loss=loss), bag,
-                                client=dask_client)
+        model = fit_distributed(
+            SigmoidNeuronRegressor(loss=loss), bag, client=dask_client
+        )
         _same_fit(model, memory)
         assert_allclose(model.target_range_, memory.target_range_)
         assert_allclose(model.predict(X), memory.predict(X), atol=1e-9)
@@ -131,7 +139,8 @@ def test_matches_scikit_learn_optimum(dask_client, data):
     n = len(y)
     model = fit_distributed(
         GDLogisticRegression(alpha=1.0 / n, tol=1e-10, max_iter=5000),
-        da.from_array(X, chunks=(400, -1)), da.from_array(y, chunks=400),
+        da.from_array(X, chunks=(400, -1)),
+        da.from_array(y, chunks=400),
         client=dask_client,
     )
     ref = LogisticRegression(C=1.0, tol=1e-10, max_iter=10_000).fit(X, y)
@@ -145,32 +154,42 @@ def test_clear_errors(dask_client, data):
     with pytest.raises(ValueError, match="batch_size must be None"):
         fit_distributed(GDLogisticRegression(batch_size=10), dX, y, client=dask_client)
     with pytest.raises(ValueError, match="early_stopping"):
-        fit_distributed(GDLogisticRegression(early_stopping=True), dX, y,
-                        client=dask_client)
+        fit_distributed(
+            GDLogisticRegression(early_stopping=True), dX, y, client=dask_client
+        )
     with pytest.raises(TypeError, match="GDLogisticRegression or SigmoidNeuron"):
         fit_distributed(LogisticRegression(), dX, y, client=dask_client)
     with pytest.raises(ValueError, match="learning_rate"):  # parameter validation
-        fit_distributed(GDLogisticRegression(learning_rate=-1.0), dX, y,
-                        client=dask_client)
+        fit_distributed(
+            GDLogisticRegression(learning_rate=-1.0), dX, y, client=dask_client
+        )
     with pytest.raises(ValueError, match="rows but X has"):
         fit_distributed(GDLogisticRegression(), X, y[:-1], client=dask_client)
     # Block validation runs on the workers and reaches the caller as is.
     bad = X.copy()
     bad[1000, 3] = np.nan
     with pytest.raises(ValueError, match="NaN"):
-        fit_distributed(GDLogisticRegression(), da.from_array(bad, chunks=(300, -1)),
-                        y, client=dask_client)
+        fit_distributed(
+            GDLogisticRegression(),
+            da.from_array(bad, chunks=(300, -1)),
+            y,
+            client=dask_client,
+        )
     with pytest.raises(ValueError, match=r"Unknown label type|continuous"):
         fit_distributed(GDLogisticRegression(), dX, y + 0.5, client=dask_client)
-    bag = db.from_sequence([(X[:10], y[:10]), (X[10:20, :5], y[10:20])],
-                           npartitions=2)
+    bag = db.from_sequence([(X[:10], y[:10]), (X[10:20, :5], y[10:20])], npartitions=2)
     with pytest.raises(ValueError, match="different numbers of features"):
         fit_distributed(GDLogisticRegression(), bag, client=dask_client)
     with pytest.raises(ValueError, match="pass y=None"):
         fit_distributed(GDLogisticRegression(), bag, y, client=dask_client)
     with pytest.raises(ValueError, match="positive weight"):
-        fit_distributed(GDLogisticRegression(), dX, y,
-                        sample_weight=np.zeros(len(y)), client=dask_client)
+        fit_distributed(
+            GDLogisticRegression(),
+            dX,
+            y,
+            sample_weight=np.zeros(len(y)),
+            client=dask_client,
+        )
 
 
 @pytest.mark.slow
@@ -221,8 +240,9 @@ def test_persisted_array_with_many_features(dask_client):
     memory = GDLogisticRegression(momentum=0.5).fit(X, y)
     dX = da.from_array(X, chunks=(200, -1), asarray=False).persist()
     dy = da.from_array(y, chunks=200).persist()
-    model = fit_distributed(GDLogisticRegression(momentum=0.5), dX, dy,
-                            client=dask_client)
+    model = fit_distributed(
+        GDLogisticRegression(momentum=0.5), dX, dy, client=dask_client
+    )
     _same_fit(model, memory)
 
 
@@ -276,8 +296,12 @@ def test_failed_fits_release_their_blocks(dask_client, data):
     for _ in range(3):
         # Fails in the client, mid-descent, with every block's parts made.
         with pytest.raises(DivergenceError) as excinfo:
-            fit_distributed(GDLogisticRegression(learning_rate=1e6, max_iter=50),
-                            dX, dy, client=dask_client)
+            fit_distributed(
+                GDLogisticRegression(learning_rate=1e6, max_iter=50),
+                dX,
+                dy,
+                client=dask_client,
+            )
         kept.append(excinfo)
         # Fails on a worker, while the other blocks are being validated.
         with pytest.raises(ValueError, match="NaN") as excinfo:
@@ -290,8 +314,9 @@ def test_failed_fits_release_their_blocks(dask_client, data):
     assert all(e.value.__traceback__ is not None for e in kept)
     # The user's persisted arrays are intact.
     assert_allclose(dX.compute(), X)
-    model = fit_distributed(GDLogisticRegression(max_iter=5, tol=None), dX, dy,
-                            client=dask_client)
+    model = fit_distributed(
+        GDLogisticRegression(max_iter=5, tol=None), dX, dy, client=dask_client
+    )
     assert model.n_iter_ == 5
 
 
@@ -313,7 +338,8 @@ def test_blas_setting_travels_with_the_tasks(dask_client, data, monkeypatch):
     for setting, expected in ((None, 1), ("keep", "keep"), (3, 3)):
         sent.clear()
         with config_context(blas_threads=setting):
-            fit_distributed(GDLogisticRegression(max_iter=3, tol=None), dX, y,
-                            client=dask_client)
+            fit_distributed(
+                GDLogisticRegression(max_iter=3, tol=None), dX, y, client=dask_client
+            )
         assert {value for _, value in sent} == {expected}, setting
         assert any(name == "_part_value_grad_at" for name, _ in sent)

@@ -98,8 +98,9 @@ def test_grid_search_joblib_dask_backend(dask_client, breast_cancer_split):
 
     assert search.best_params_ == local.best_params_ == {"learning_rate": 1.0}
     for key in ("mean_test_score", "std_test_score"):
-        assert_allclose(search.cv_results_[key], local.cv_results_[key],
-                        rtol=0, atol=1e-12)
+        assert_allclose(
+            search.cv_results_[key], local.cv_results_[key], rtol=0, atol=1e-12
+        )
     # Scores rise with the step over this range: 0.001 is clearly too small.
     scores = search.cv_results_["mean_test_score"]
     assert np.all(np.diff(scores) > 0)

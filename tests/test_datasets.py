@@ -134,8 +134,7 @@ def test_polarity_folder_layouts(tmp_path, layout):
     assert bunch.target.dtype.kind == "i"
     assert bunch.target_names == ["neg", "pos"]
     assert [Path(f).resolve() for f in bunch.filenames] == [
-        folder.resolve() / name
-        for name in SORTED_NAMES
+        folder.resolve() / name for name in SORTED_NAMES
     ]
     assert isinstance(bunch.filenames, np.ndarray)
     assert "Pang" in bunch.DESCR and "5 documents (2 neg, 3 pos)" in bunch.DESCR
@@ -155,8 +154,7 @@ def test_polarity_zip_layouts(tmp_path, archive):
     assert bunch.data == SORTED_TEXTS
     np.testing.assert_array_equal(bunch.target, [0, 0, 1, 1, 1])
     assert list(bunch.filenames) == [
-        f"{zip_path}/movie_reviews/{name}"
-        for name in SORTED_NAMES
+        f"{zip_path}/movie_reviews/{name}" for name in SORTED_NAMES
     ]
     assert f"From: {zip_path}" in bunch.DESCR
     assert listing(root) == before  # read in place, nothing unpacked
@@ -1127,8 +1125,10 @@ def test_zip_member_declaring_2_gib_is_refused_before_inflating(tmp_path, monkey
     monkeypatch.setattr(
         zipfile.ZipFile,
         "open",
-        lambda self, name, *a, **k: opened.append(getattr(name, "filename", name))
-        or real_open(self, name, *a, **k),
+        lambda self, name, *a, **k: (
+            opened.append(getattr(name, "filename", name))
+            or real_open(self, name, *a, **k)
+        ),
     )
     match = r"Refused to read movie_reviews/pos/cv001_e\.txt from .*movie_reviews\.zip"
     with pytest.raises(ValueError, match=match + r": it would inflate to 2147483648"):
@@ -1146,7 +1146,9 @@ def test_zip_member_over_the_cap_is_refused(tmp_path, monkeypatch):
         "movie_reviews/",
         {"neg/a.txt": "x" * 1001, "pos/b.txt": "fine"},
     )
-    with pytest.raises(ValueError, match=r"neg/a.txt .* 1001 bytes, more than the 1000"):
+    with pytest.raises(
+        ValueError, match=r"neg/a.txt .* 1001 bytes, more than the 1000"
+    ):
         load_movie_reviews(root)
     write_zip(
         tmp_path / "lex" / "opinion_lexicon.zip",

@@ -12,15 +12,19 @@ from sklearn_sigmoid._environment import machine_info, machine_line
 
 def test_machine_info_records_cpu_versions_blas_and_threads(tmp_path, monkeypatch):
     cpuinfo = tmp_path / "cpuinfo"
-    cpuinfo.write_text("processor\t: 0\nvendor_id\t: Test\n"
-                       "model name\t: Test   CPU  9000 @ 3.0GHz\nflags\t: fpu\n")
+    cpuinfo.write_text(
+        "processor\t: 0\nvendor_id\t: Test\n"
+        "model name\t: Test   CPU  9000 @ 3.0GHz\nflags\t: fpu\n"
+    )
     monkeypatch.setenv("OMP_NUM_THREADS", "1")
     info = machine_info(blas_threads_during_fits=1, cpuinfo=str(cpuinfo))
     assert info["cpu_model"] == "Test CPU 9000 @ 3.0GHz"  # spaces collapsed
     assert info["cpu_count"] >= 1 and 1 <= info["usable_cores"] <= info["cpu_count"]
     assert info["packages"] == {
-        "sklearn-sigmoid": __version__, "numpy": np.__version__,
-        "scipy": scipy.__version__, "scikit-learn": sklearn.__version__,
+        "sklearn-sigmoid": __version__,
+        "numpy": np.__version__,
+        "scipy": scipy.__version__,
+        "scikit-learn": sklearn.__version__,
         "threadpoolctl": info["packages"]["threadpoolctl"],
     }
     assert any(pool["user_api"] == "blas" for pool in info["blas"])

@@ -20,12 +20,15 @@ from sklearn_sigmoid.export import to_onnx
 @pytest.fixture(scope="module")
 def rt():
     pytest.importorskip("skl2onnx", reason="the [onnx] extra is not installed")
-    return pytest.importorskip("onnxruntime", reason="the [onnx] extra is not installed")
+    return pytest.importorskip(
+        "onnxruntime", reason="the [onnx] extra is not installed"
+    )
 
 
 def _run(rt, onx, X):
-    sess = rt.InferenceSession(onx.SerializeToString(),
-                               providers=["CPUExecutionProvider"])
+    sess = rt.InferenceSession(
+        onx.SerializeToString(), providers=["CPUExecutionProvider"]
+    )
     return sess.run(None, {sess.get_inputs()[0].name: X})
 
 
@@ -53,8 +56,9 @@ def test_binary_probabilities_match_predict_proba(rt, binary, dtype, tol):
 
 
 def test_multiclass_pipeline_with_maxabs_scaler(rt):
-    X, y = make_classification(n_samples=300, n_features=6, n_informative=4,
-                               n_classes=3, random_state=0)
+    X, y = make_classification(
+        n_samples=300, n_features=6, n_informative=4, n_classes=3, random_state=0
+    )
     labels = np.array([10, 20, 30])[y]
     pipe = make_pipeline(MaxAbsScaler(), GDLogisticRegression()).fit(X, labels)
     label, proba = _run(rt, to_onnx(pipe, X[:2]), X)

@@ -1,9 +1,9 @@
 """A fast subset of the hostile-input battery (benchmarks/hostile_battery.py).
 
 Every deterministic probe of issue 11 items 1-4, 8-10 and 14 on our two
-estimators and a few injected faults, each in a worker process under a time limit: a probe that hangs is
-killed and fails its test instead of stalling the suite.  Each must end
-``ok`` (finite, sensible, no RuntimeWarning, global state unchanged) or with
+estimators and a few injected faults, each in a worker process under a time
+limit: a probe that hangs is killed and fails its test instead of stalling the
+suite.  Each must end ``ok`` (finite, sensible, no RuntimeWarning, global state unchanged) or with
 a clear error naming its cause.  The battery's own probes that must fail
 check that it tells a hang, a crash, an unclear error, a silent NaN, changed
 global state and a dead worker apart.
@@ -86,12 +86,12 @@ def test_subset_covers_every_item():
 def test_outcome_of_an_exception():
     from sklearn.exceptions import NotFittedError
 
-    assert hb.classify_exception(ValueError("coef_init has NaN"), ("coef_init",))[0] == (
-        "clear error"
-    )
-    assert hb.classify_exception(ValueError("math domain error"), ("coef_init",))[0] == (
-        "crash"
-    )
+    assert hb.classify_exception(ValueError("coef_init has NaN"), ("coef_init",))[
+        0
+    ] == ("clear error")
+    assert hb.classify_exception(ValueError("math domain error"), ("coef_init",))[
+        0
+    ] == ("crash")
     assert hb.classify_exception(ZeroDivisionError("float division"))[0] == "crash"
     assert hb.classify_exception(KeyError("a"), ("a",))[0] == "crash"
     assert hb.classify_exception(NotFittedError("call fit"))[0] == "clear error"

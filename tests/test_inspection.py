@@ -94,7 +94,10 @@ def test_import_and_error_message_without_matplotlib():
     )
     result = subprocess.run(
         [sys.executable, "-c", code],
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
@@ -111,7 +114,10 @@ def test_importing_the_module_does_not_import_matplotlib():
     )
     result = subprocess.run(
         [sys.executable, "-c", code],
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
@@ -211,8 +217,12 @@ def test_sweep_lecture_start_pipeline_and_first_epoch_divergence(plt):
     )
     start = {"coef_init": [0.0], "intercept_init": -8.0}
     disp = LearningRateSweepDisplay.from_estimator(
-        neuron, LECTURE_X, LECTURE_Y, learning_rates=[2.0, "auto", 1000.0],
-        fit_params=start, log_scale=True,
+        neuron,
+        LECTURE_X,
+        LECTURE_Y,
+        learning_rates=[2.0, "auto", 1000.0],
+        fit_params=start,
+        log_scale=True,
     )
     once = clone(neuron).set_params(learning_rate=2.0)
     once.fit(LECTURE_X, LECTURE_Y, **start)
@@ -275,8 +285,14 @@ def test_lecture_loss_surface_in_one_call(plt, loss):
 def test_lecture_surface_kind_3d(plt):
     neuron = SigmoidNeuronRegressor(learning_rate=2.0, alpha=0, max_iter=30, tol=None)
     disp = LossSurfaceDisplay.from_estimator(
-        neuron, LECTURE_X, LECTURE_Y, start=(0, -8), x_range=(-2, 6),
-        y_range=(-10, 2), grid_resolution=15, kind="surface",
+        neuron,
+        LECTURE_X,
+        LECTURE_Y,
+        start=(0, -8),
+        x_range=(-2, 6),
+        y_range=(-10, 2),
+        grid_resolution=15,
+        kind="surface",
     )
     assert disp.ax_.name == "3d" and disp.surface_ is not None and disp.contour_ is None
     xs, _, zs = disp.path_line_.get_data_3d()
@@ -293,7 +309,12 @@ def test_surface_two_parameters_of_a_larger_model(plt, binary):
     # The default tol stops the fit early: the path stops with it.
     model = GDLogisticRegression(learning_rate=2.0, max_iter=300, alpha=1e-2)
     disp = LossSurfaceDisplay.from_estimator(
-        model, X, y, param_x=("coef", 1), param_y=("coef", 3), start=(2.0, -1.0),
+        model,
+        X,
+        y,
+        param_x=("coef", 1),
+        param_y=("coef", 3),
+        start=(2.0, -1.0),
         grid_resolution=12,
     )
     coef0 = np.zeros((1, 5))
@@ -332,13 +353,22 @@ def test_surface_minibatch_path_default_start_and_names(plt, binary):
 
 def test_surface_multiclass_parameters_and_errors(plt):
     X, y = make_classification(
-        n_samples=90, n_features=3, n_informative=3, n_redundant=0, n_classes=3,
+        n_samples=90,
+        n_features=3,
+        n_informative=3,
+        n_redundant=0,
+        n_classes=3,
         random_state=0,
     )
     model = GDLogisticRegression(learning_rate=0.5, max_iter=10, tol=None)
     disp = LossSurfaceDisplay.from_estimator(
-        model, X, y, param_x=("coef", (2, 0)), param_y=("intercept", 2),
-        start=(1.0, 0.5), grid_resolution=6,
+        model,
+        X,
+        y,
+        param_x=("coef", (2, 0)),
+        param_y=("intercept", 2),
+        start=(1.0, 0.5),
+        grid_resolution=6,
     )
     assert_array_equal(disp.path[0], [1.0, 0.5])
     assert_allclose(disp.path[1:, 0], disp.path_params_[1:, 2, 0])
@@ -353,8 +383,11 @@ def test_surface_multiclass_parameters_and_errors(plt):
         )
     with pytest.raises(ValueError, match="fit_intercept=False"):
         LossSurfaceDisplay.from_estimator(
-            model.set_params(fit_intercept=False), X, y,
-            param_x=("coef", (0, 0)), param_y=("intercept", 0),
+            model.set_params(fit_intercept=False),
+            X,
+            y,
+            param_x=("coef", (0, 0)),
+            param_y=("intercept", 0),
         )
     with pytest.raises(ValueError, match="kind"):
         LossSurfaceDisplay.from_estimator(model, X, y, kind="wireframe")
@@ -376,8 +409,12 @@ def test_surface_of_a_diverging_descent(plt):
 
 
 DOCS = [
-    "a great and wonderful film", "a dull and boring film", "great acting",
-    "boring plot, dull acting", "wonderful, simply great", "dull dull dull",
+    "a great and wonderful film",
+    "a dull and boring film",
+    "great acting",
+    "boring plot, dull acting",
+    "wonderful, simply great",
+    "dull dull dull",
 ] * 4
 LABELS = np.array(["pos", "neg", "pos", "neg", "pos", "neg"] * 4)
 
@@ -391,8 +428,9 @@ def test_top_keywords_are_the_largest_weights(plt):
     order = np.argsort(coef)
     assert_array_equal(disp.keywords[:3], names[order[::-1][:3]])
     assert_array_equal(disp.keywords[3:], names[order[:3]][::-1])
-    assert_allclose(disp.weights, np.concatenate([coef[order[::-1][:3]],
-                                                  coef[order[:3]][::-1]]))
+    assert_allclose(
+        disp.weights, np.concatenate([coef[order[::-1][:3]], coef[order[:3]][::-1]])
+    )
     assert np.all(disp.weights[:3] > 0) and np.all(disp.weights[3:] < 0)
     # The bars are the weights, the largest at the top.
     widths = [bar.get_width() for bar in disp.bars_]
@@ -451,11 +489,16 @@ def test_top_keywords_of_the_real_movie_reviews(plt, real_movie_reviews):
 
 def test_displays_take_matplotlib_kwargs_for_their_artists(plt, binary):
     X, y = binary
-    models = [GDLogisticRegression(loss=loss, max_iter=20, tol=None).fit(X, y)
-              for loss in ("mse", "cross_entropy")]
+    models = [
+        GDLogisticRegression(loss=loss, max_iter=20, tol=None).fit(X, y)
+        for loss in ("mse", "cross_entropy")
+    ]
     disp = LossCurveDisplay.from_estimator(
-        models, curve_kwargs=[{"color": "red", "linestyle": ":"},
-                              {"color": "green", "linewidth": 3}],
+        models,
+        curve_kwargs=[
+            {"color": "red", "linestyle": ":"},
+            {"color": "green", "linewidth": 3},
+        ],
     )
     assert [line.get_color() for line in disp.lines_] == ["red", "green"]
     assert disp.lines_[0].get_linestyle() == ":" and disp.lines_[1].get_linewidth() == 3
@@ -466,24 +509,31 @@ def test_displays_take_matplotlib_kwargs_for_their_artists(plt, binary):
         disp.plot(curve_kwargs=[{"color": "red"}])
 
     sweep = LearningRateSweepDisplay.from_estimator(
-        GDLogisticRegression(max_iter=5, tol=None), X, y,
-        learning_rates=[0.1, 1.0], curve_kwargs={"color": "black", "marker": "o"},
+        GDLogisticRegression(max_iter=5, tol=None),
+        X,
+        y,
+        learning_rates=[0.1, 1.0],
+        curve_kwargs={"color": "black", "marker": "o"},
     )
     assert [line.get_color() for line in sweep.lines_] == ["black", "black"]
     assert sweep.lines_[0].get_marker() == "o"
 
     surface = LossSurfaceDisplay.from_estimator(
         SigmoidNeuronRegressor(learning_rate=2.0, alpha=0, max_iter=5, tol=None),
-        LECTURE_X, LECTURE_Y, grid_resolution=8,
-        contour_kw={"levels": 5, "cmap": "magma"}, path_kw={"color": "cyan"},
+        LECTURE_X,
+        LECTURE_Y,
+        grid_resolution=8,
+        contour_kw={"levels": 5, "cmap": "magma"},
+        path_kw={"color": "cyan"},
     )
     assert surface.path_line_.get_color() == "cyan"
     assert surface.contour_.cmap.name == "magma" and len(surface.contour_.levels) <= 7
 
     pipe = make_pipeline(CountVectorizer(), MaxAbsScaler(), GDLogisticRegression())
     pipe.fit(DOCS, LABELS)
-    top = TopKeywordsDisplay.from_estimator(pipe, n=2, bar_kw={"height": 0.4,
-                                                               "edgecolor": "k"})
+    top = TopKeywordsDisplay.from_estimator(
+        pipe, n=2, bar_kw={"height": 0.4, "edgecolor": "k"}
+    )
     assert all(np.isclose(bar.get_height(), 0.4) for bar in top.bars_)
 
 
@@ -501,8 +551,9 @@ def test_top_keywords_title_names_both_classes(plt):
         "Words pushing towards 'pos' (right) and towards 'neg' (left)"
     )
     assert disp.target == 1 and disp.target_name == "pos"
-    disp = TopKeywordsDisplay.from_estimator(pipe, n=2, class_=0,
-                                             target_names={0: "negative"})
+    disp = TopKeywordsDisplay.from_estimator(
+        pipe, n=2, class_=0, target_names={0: "negative"}
+    )
     assert disp.ax_.get_title().startswith("Words pushing towards 'negative'")
     with pytest.raises(ValueError, match="one name per class"):
         TopKeywordsDisplay.from_estimator(pipe, target_names=["only one"])
@@ -539,8 +590,9 @@ def test_convergence_display_ours_against_lbfgs_on_one_objective(plt, binary):
     X, y = binary
     n = len(y)
     solvers = [GDLogisticRegression(alpha=1.0 / n), LogisticRegression(C=1.0)]
-    disp = ConvergenceDisplay.from_estimator(solvers, X, y, max_iter=40,
-                                             n_repeats=1, names=["ours", "lbfgs"])
+    disp = ConvergenceDisplay.from_estimator(
+        solvers, X, y, max_iter=40, n_repeats=1, names=["ours", "lbfgs"]
+    )
     # f* is the tight lbfgs optimum of the same objective, evaluated by ours.
     tight = LogisticRegression(C=1.0, tol=1e-12, max_iter=10_000).fit(X, y)
     probe = GDLogisticRegression(alpha=1.0 / n, max_iter=1, tol=None).fit(X, y)
@@ -549,7 +601,7 @@ def test_convergence_display_ours_against_lbfgs_on_one_objective(plt, binary):
     for gap, its, secs in zip(disp.suboptimality, disp.iterations, disp.seconds):
         assert np.all(gap >= -1e-12)
         assert gap[0] > 1e-4 and gap[-1] < 1e-8  # both converge, from afar
-        assert list(its) == _budgets(40)[:len(its)]
+        assert list(its) == _budgets(40)[: len(its)]
         assert np.all(np.diff(secs) >= 0)
     assert [line.get_label() for line in disp.lines_] == ["ours", "lbfgs"]
     assert disp.ax_.get_yscale() == "log"
@@ -571,18 +623,24 @@ def test_convergence_display_ours_against_lbfgs_on_one_objective(plt, binary):
 def test_fold_scores_display_draws_means_and_every_fold(plt):
     from sklearn_sigmoid.inspection import FoldScoresDisplay
 
-    scores = {"keywords": {"a": [0.7, 0.8, 0.75], "b": [0.6, 0.62, 0.64]},
-              "vocabulary": {"a": [0.85, 0.86, 0.87], "b": [0.8, 0.9, 0.85]}}
+    scores = {
+        "keywords": {"a": [0.7, 0.8, 0.75], "b": [0.6, 0.62, 0.64]},
+        "vocabulary": {"a": [0.85, 0.86, 0.87], "b": [0.8, 0.9, 0.85]},
+    }
     disp = FoldScoresDisplay(scores).plot()
     for model, bars in disp.bars_.items():
         left = bars[0].get_x()
         means = [np.mean(scores[g][model]) for g in scores]
         assert_allclose([left + bar.get_width() for bar in bars], means)
         points = disp.fold_points_[model].get_offsets()
-        assert_allclose(np.sort(points[:, 0]),
-                        np.sort(np.concatenate([scores[g][model] for g in scores])))
-    assert [t.get_text() for t in disp.ax_.get_yticklabels()] == ["keywords",
-                                                                  "vocabulary"]
+        assert_allclose(
+            np.sort(points[:, 0]),
+            np.sort(np.concatenate([scores[g][model] for g in scores])),
+        )
+    assert [t.get_text() for t in disp.ax_.get_yticklabels()] == [
+        "keywords",
+        "vocabulary",
+    ]
     # Every fold dot is inside the score axis.
     lo, hi = disp.ax_.get_xlim()
     assert lo < 0.6 and hi > 0.9

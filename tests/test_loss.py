@@ -99,7 +99,8 @@ def test_curvature_bounds_the_second_derivative(link, name):
             step = np.zeros(k)
             step[j] = h
             H[:, j] = (
-                loss.loss_gradient(raw + step, Y)[1] - loss.loss_gradient(raw - step, Y)[1]
+                loss.loss_gradient(raw + step, Y)[1]
+                - loss.loss_gradient(raw - step, Y)[1]
             )[0] / (2 * h)
         worst = max(worst, np.abs(np.linalg.eigvalsh((H + H.T) / 2)).max())
     assert worst <= loss.curvature
@@ -127,7 +128,9 @@ def test_extreme_raw_scores_are_finite_and_silent(link, name):
 def test_aliases():
     assert LOSS_ALIASES["squared_error"] == "mse"
     assert LOSS_ALIASES["log_loss"] == "cross_entropy"
-    assert type(get_loss("squared_error", "sigmoid")) is type(get_loss("mse", "sigmoid"))
+    assert type(get_loss("squared_error", "sigmoid")) is type(
+        get_loss("mse", "sigmoid")
+    )
 
 
 @pytest.mark.parametrize("dtype, rtol", [(np.float64, 1e-15), (np.float32, 1e-6)])
@@ -165,7 +168,11 @@ def test_split_halves_give_loss_gradient_numbers(link, name):
     rng = np.random.RandomState(3)
     k = 1 if link == "sigmoid" else 4
     raw = rng.normal(scale=5, size=(50, k))
-    raw[:4] = [[1e4], [-1e4], [40.0], [-745.5]] if k == 1 else 1e4 * rng.choice([-1, 1], (4, k))
+    raw[:4] = (
+        [[1e4], [-1e4], [40.0], [-745.5]]
+        if k == 1
+        else 1e4 * rng.choice([-1, 1], (4, k))
+    )
     Y = _targets(link, 50, k, rng)
     loss = get_loss(name, link)
     value, grad = loss.loss_gradient(raw, Y)

@@ -30,11 +30,14 @@ def _accuracy(make_features, model, docs, y):
     "make_features",
     [
         pytest.param(lambda: make_sentiment_pipeline()[:-1], id="keywords"),
-        pytest.param(lambda: make_pipeline(CountVectorizer(), MaxAbsScaler()),
-                     id="vocabulary"),
+        pytest.param(
+            lambda: make_pipeline(CountVectorizer(), MaxAbsScaler()), id="vocabulary"
+        ),
     ],
 )
-def test_gradient_descent_matches_logistic_regression(make_features, real_movie_reviews):
+def test_gradient_descent_matches_logistic_regression(
+    make_features, real_movie_reviews
+):
     docs, y = real_movie_reviews
     ours = _accuracy(make_features, GDLogisticRegression(alpha=1 / N_TRAIN), docs, y)
     ref = _accuracy(make_features, LogisticRegression(C=1.0, max_iter=5000), docs, y)
@@ -56,8 +59,12 @@ def test_main_job_end_to_end(real_movie_reviews, tmp_path, capsys):
     # corpus.  Figures are left out here (their refits take long); they are
     # drawn on a fixture corpus in test_sentiment.py.
     job = _load_main_job()
-    assert job.main(["--data-home", str(REAL_DATA), "--out", str(tmp_path),
-                     "--no-figures"]) == 0
+    assert (
+        job.main(
+            ["--data-home", str(REAL_DATA), "--out", str(tmp_path), "--no-figures"]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "fold 5/5" in out and "GridSearchCV picked learning_rate=" in out
     report = json.loads((tmp_path / "movie_reviews.json").read_text())
@@ -73,7 +80,13 @@ def test_main_job_end_to_end(real_movie_reviews, tmp_path, capsys):
         assert len(gd["fold_accuracy"]) == 5
         assert np.isclose(np.mean(gd["fold_accuracy"]), gd["accuracy_mean"])
         assert all(g <= 1e-4 for g in gd["fold_dual_gap"])
-    assert report["grid_search"]["best_learning_rate"] in (0.1, 1.0, 10.0, 100.0, "auto")
+    assert report["grid_search"]["best_learning_rate"] in (
+        0.1,
+        1.0,
+        10.0,
+        100.0,
+        "auto",
+    )
     assert report["machine"]["packages"]["sklearn-sigmoid"]
     md = (tmp_path / "movie_reviews.md").read_text()
     assert "| vocabulary | sklearn LogisticRegression |" in md
@@ -81,7 +94,9 @@ def test_main_job_end_to_end(real_movie_reviews, tmp_path, capsys):
 
 
 @pytest.mark.parametrize("features", ["lexicon counts", "raw counts", "MaxAbs"])
-def test_default_fit_is_certified_within_tol_on_the_corpus(features, real_movie_reviews):
+def test_default_fit_is_certified_within_tol_on_the_corpus(
+    features, real_movie_reviews
+):
     # The showcase sets: the default stop lands within 1e-4 of
     # LogisticRegression's optimum, and its certificate is never below the gap.
     from sklearn_sigmoid.datasets import load_opinion_lexicon
@@ -107,8 +122,11 @@ def test_default_fit_is_certified_within_tol_on_the_corpus(features, real_movie_
     tight = GDLogisticRegression(alpha=alpha, tol=1e-9, max_iter=5000).fit(X, y)
     assert tight.stop_reason_ == "certified gap"
     objective, W = model._training_objective(X, y)
-    fstar = min(objective.value(np.hstack([ref.coef_, ref.intercept_[:, None]])),
-                tight.loss_curve_[-1], objective.value(W))
+    fstar = min(
+        objective.value(np.hstack([ref.coef_, ref.intercept_[:, None]])),
+        tight.loss_curve_[-1],
+        objective.value(W),
+    )
     gap = objective.value(W) - fstar
     assert model.stop_reason_ == "certified gap"
     assert gap <= model.tol * fstar

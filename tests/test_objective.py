@@ -103,7 +103,9 @@ def test_lipschitz_bounds_the_hessian(link, k, name):
             E = np.zeros(size)
             E[j] = h
             E = E.reshape(W.shape)
-            H[:, j] = ((obj.value_grad(W + E)[1] - obj.value_grad(W - E)[1]) / (2 * h)).ravel()
+            H[:, j] = (
+                (obj.value_grad(W + E)[1] - obj.value_grad(W - E)[1]) / (2 * h)
+            ).ravel()
         assert np.abs(np.linalg.eigvalsh((H + H.T) / 2)).max() <= L
 
 
@@ -131,7 +133,11 @@ def test_float32_stays_float32():
     X, Y, sw, W = _problem("softmax", 4)
     obj = LinearObjective(
         get_loss("cross_entropy", "softmax"),
-        X.astype(np.float32), Y.astype(np.float32), sw.astype(np.float32), 0.1, True,
+        X.astype(np.float32),
+        Y.astype(np.float32),
+        sw.astype(np.float32),
+        0.1,
+        True,
     )
     _, grad = obj.value_grad(W.astype(np.float32))
     assert grad.dtype == np.float32
@@ -139,14 +145,20 @@ def test_float32_stays_float32():
 
 @pytest.mark.parametrize("link, k", CASES)
 @pytest.mark.parametrize("sparse", [False, True])
-@pytest.mark.parametrize("alpha, fit_intercept", [(0.3, True), (0.0, True), (0.3, False)])
-def test_writing_into_given_arrays_changes_nothing(link, k, sparse, alpha, fit_intercept):
+@pytest.mark.parametrize(
+    "alpha, fit_intercept", [(0.3, True), (0.0, True), (0.3, False)]
+)
+def test_writing_into_given_arrays_changes_nothing(
+    link, k, sparse, alpha, fit_intercept
+):
     # The update rules reuse their arrays (out=): the numbers must be the
     # very ones a fresh computation gives, and land where they were sent.
     X, Y, sw, W = _problem(link, k, sparse=sparse)
     if not fit_intercept:
         W[:, -1] = 0.0
-    obj = LinearObjective(get_loss("cross_entropy", link), X, Y, sw, alpha, fit_intercept)
+    obj = LinearObjective(
+        get_loss("cross_entropy", link), X, Y, sw, alpha, fit_intercept
+    )
     value, grad = obj.value_grad(W)
     out = np.full_like(W, np.nan)
     value_out, grad_out = obj.value_grad(W, out=out)
@@ -168,7 +180,9 @@ def test_writing_into_given_arrays_changes_nothing(link, k, sparse, alpha, fit_i
     # A trial defers its G; finished, it is data_term's at the same point.
     expected_data, expected_G = obj.data_term(fresh)
     assert data == expected_data
-    np.testing.assert_array_equal(obj.data_gradient(G_out), obj.data_gradient(expected_G))
+    np.testing.assert_array_equal(
+        obj.data_gradient(G_out), obj.data_gradient(expected_G)
+    )
     np.testing.assert_array_equal(
         obj.gradient_from_partial(W, G, out=np.empty_like(W)),
         obj.gradient_from_partial(W, expected_G, out=np.empty_like(W)),
@@ -198,7 +212,9 @@ def test_product_adds_in_place(dtype, transpose):
     out = start.copy()
     assert _add_product(X, v, out, transpose=transpose)
     single = dtype == np.float32
-    assert_allclose(out, start + A @ v, rtol=1e-5 if single else 1e-13, atol=1e-6 if single else 0)
+    assert_allclose(
+        out, start + A @ v, rtol=1e-5 if single else 1e-13, atol=1e-6 if single else 0
+    )
     # Where the kernel does not apply, nothing is written and False says so:
     # other formats, mixed dtypes, wrong lengths (which the compiled kernel
     # would not check), non-contiguous vectors.
@@ -236,10 +252,13 @@ def test_product_kernel_on_unusual_csr():
     cols = rng.randint(0, 5, 40)  # with repeats: duplicate entries
     vals = rng.normal(size=40)
     X = sp.csr_matrix((vals, (rows, cols)), shape=(8, 5))
-    X = sp.csr_matrix((X.data[::-1].copy(), X.indices[::-1].copy(), X.indptr), shape=X.shape)
+    X = sp.csr_matrix(
+        (X.data[::-1].copy(), X.indices[::-1].copy(), X.indptr), shape=X.shape
+    )
     X.has_sorted_indices = False
-    wide = sp.csr_matrix((X.data, X.indices.astype(np.int64), X.indptr.astype(np.int64)),
-                         shape=X.shape)
+    wide = sp.csr_matrix(
+        (X.data, X.indices.astype(np.int64), X.indptr.astype(np.int64)), shape=X.shape
+    )
     v, u = rng.normal(size=5), rng.normal(size=8)
     for A in (X, wide):
         out = np.zeros(8)

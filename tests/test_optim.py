@@ -31,7 +31,9 @@ def cancer():
 
 def _objective(X, y, alpha=1e-3, loss="cross_entropy"):
     Y = y.reshape(-1, 1).astype(float)
-    return LinearObjective(get_loss(loss, "sigmoid"), X, Y, np.ones(len(y)), alpha, True)
+    return LinearObjective(
+        get_loss(loss, "sigmoid"), X, Y, np.ones(len(y)), alpha, True
+    )
 
 
 def test_stopping_rule_counts_epochs_without_improvement():
@@ -91,8 +93,15 @@ def test_auto_beats_the_safe_fixed_step(cancer):
     # Each stepper gets its own start: they update the parameters in place,
     # and the fixed step started from auto's optimum ties with it to the last
     # bit (it won or lost by 1e-16 depending on numpy/scipy's rounding).
-    auto = make_stepper(obj, W0.copy(), learning_rate="auto", momentum=0, batch_size=None,
-                        shuffle=False, rng=None)
+    auto = make_stepper(
+        obj,
+        W0.copy(),
+        learning_rate="auto",
+        momentum=0,
+        batch_size=None,
+        shuffle=False,
+        rng=None,
+    )
     run_epochs(auto, max_iter=200)
     safe = FixedStep(obj, W0.copy(), 1 / obj.lipschitz(), 0.0)
     run_epochs(safe, max_iter=2000)
@@ -102,7 +111,9 @@ def test_auto_beats_the_safe_fixed_step(cancer):
 def test_divergence_raises_a_clear_error():
     X, y = load_breast_cancer(return_X_y=True)  # raw, badly scaled features
     clf = GDLogisticRegression(learning_rate=10.0, alpha=0.0)
-    with pytest.raises(DivergenceError, match=r"learning rate 10.0 is too large.*'auto'"):
+    with pytest.raises(
+        DivergenceError, match=r"learning rate 10.0 is too large.*'auto'"
+    ):
         clf.fit(X, y)
     assert not hasattr(clf, "coef_")  # never a model with NaN coefficients
     assert isinstance(DivergenceError("x"), ValueError)
@@ -133,8 +144,9 @@ def test_verbose_prints_one_line_per_epoch(cancer, capsys):
 
 def test_mini_batch_sgd_learns(cancer):
     X, y = cancer
-    clf = GDLogisticRegression(batch_size=32, learning_rate=0.1, random_state=0,
-                               max_iter=30, tol=None).fit(X, y)
+    clf = GDLogisticRegression(
+        batch_size=32, learning_rate=0.1, random_state=0, max_iter=30, tol=None
+    ).fit(X, y)
     assert clf.score(X, y) > 0.95
     assert clf.loss_curve_[-1] < clf.loss_curve_[0]
 
@@ -150,11 +162,16 @@ def test_mini_batch_auto_step_is_safe(cancer):
 
 def test_shuffle_false_is_deterministic_and_order_dependent(cancer):
     X, y = cancer
-    a = GDLogisticRegression(batch_size=50, shuffle=False, max_iter=3, tol=None).fit(X, y)
-    b = GDLogisticRegression(batch_size=50, shuffle=False, max_iter=3, tol=None).fit(X, y)
+    a = GDLogisticRegression(batch_size=50, shuffle=False, max_iter=3, tol=None).fit(
+        X, y
+    )
+    b = GDLogisticRegression(batch_size=50, shuffle=False, max_iter=3, tol=None).fit(
+        X, y
+    )
     assert_allclose(a.coef_, b.coef_)
-    c = GDLogisticRegression(batch_size=50, shuffle=True, random_state=1, max_iter=3,
-                             tol=None).fit(X, y)
+    c = GDLogisticRegression(
+        batch_size=50, shuffle=True, random_state=1, max_iter=3, tol=None
+    ).fit(X, y)
     assert not np.allclose(a.coef_, c.coef_)
 
 
@@ -215,19 +232,20 @@ def test_average_of_the_lecture_iterates(cancer):
         W = W - 0.3 * obj.value_grad(W)[1]
         iterates.append(W)
     for average, first in ((True, 0), (3 * n, 2)):
-        clf = GDLogisticRegression(learning_rate=0.3, max_iter=8, tol=None,
-                                   average=average).fit(X, y)
+        clf = GDLogisticRegression(
+            learning_rate=0.3, max_iter=8, tol=None, average=average
+        ).fit(X, y)
         mean = np.mean(iterates[first:], axis=0)
         assert_allclose(clf.coef_, mean[:, :-1], rtol=1e-10)
         assert_allclose(clf.intercept_, mean[:, -1], rtol=1e-10)
-    never = GDLogisticRegression(learning_rate=0.3, max_iter=8, tol=None,
-                                 average=100 * n).fit(X, y)
+    never = GDLogisticRegression(
+        learning_rate=0.3, max_iter=8, tol=None, average=100 * n
+    ).fit(X, y)
     assert_allclose(never.coef_, iterates[-1][:, :-1], rtol=1e-10)
 
 
 def test_average_carries_over_pieces_and_calms_sgd():
-    X, y = make_classification(n_samples=600, n_features=10, flip_y=0.2,
-                               random_state=0)
+    X, y = make_classification(n_samples=600, n_features=10, flip_y=0.2, random_state=0)
     sgd = {"batch_size": 8, "learning_rate": 5.0, "random_state": 0, "tol": None}
     once = GDLogisticRegression(max_iter=12, average=True, **sgd).fit(X, y)
     pieces = GDLogisticRegression(max_iter=3, warm_start=True, average=True, **sgd)
@@ -248,7 +266,8 @@ def test_average_carries_over_pieces_and_calms_sgd():
 
     def gap(model):
         return objective.value(model._get_packed_params()) - objective.value(
-            best._get_packed_params())
+            best._get_packed_params()
+        )
 
     assert gap(calm) < 0.5 * gap(last)  # measured: 0.36 against 1.54
 
@@ -270,8 +289,12 @@ def test_spectral_step_from_one_dot_product(dtype, monkeypatch):
 
     def steps():
         obj = LinearObjective(
-            get_loss("cross_entropy", "sigmoid"), X, y[:, None].astype(dtype),
-            np.ones(len(y), dtype), 1e-3, True,
+            get_loss("cross_entropy", "sigmoid"),
+            X,
+            y[:, None].astype(dtype),
+            np.ones(len(y), dtype),
+            1e-3,
+            True,
         )
         stepper = SpectralStep(obj, np.zeros((1, 21), dtype), obj.trace_lipschitz())
         taken = []

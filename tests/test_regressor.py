@@ -87,8 +87,14 @@ def test_recovers_weights_from_noiseless_sigmoid_data(loss):
 def test_auto_learning_rate_decreases_the_loss_every_epoch(loss):
     rng = np.random.RandomState(1)
     X = rng.normal(size=(200, 4))
-    y = 1 / (1 + np.exp(-(X @ [1.0, -1.0, 2.0, 0.0]))) + rng.normal(scale=0.05, size=200)
-    curve = SigmoidNeuronRegressor(loss=loss, max_iter=300).fit(X, np.clip(y, 0, 1)).loss_curve_
+    y = 1 / (1 + np.exp(-(X @ [1.0, -1.0, 2.0, 0.0]))) + rng.normal(
+        scale=0.05, size=200
+    )
+    curve = (
+        SigmoidNeuronRegressor(loss=loss, max_iter=300)
+        .fit(X, np.clip(y, 0, 1))
+        .loss_curve_
+    )
     assert len(curve) > 5
     assert np.all(np.diff(curve) <= 0)
     assert curve[-1] < curve[0]
@@ -234,8 +240,14 @@ def test_early_stopping_restores_the_best_epoch():
     rng = np.random.RandomState(8)
     X = rng.normal(size=(300, 3))
     y = 1 / (1 + np.exp(-(X @ [1.0, -2.0, 0.5]))) + rng.normal(scale=0.1, size=300)
-    neuron = SigmoidNeuronRegressor(early_stopping=True, random_state=0, tol=1e-4,
-                                    n_iter_no_change=3, learning_rate=1.0, max_iter=2000)
+    neuron = SigmoidNeuronRegressor(
+        early_stopping=True,
+        random_state=0,
+        tol=1e-4,
+        n_iter_no_change=3,
+        learning_rate=1.0,
+        max_iter=2000,
+    )
     neuron.fit(X, y)
     assert len(neuron.validation_scores_) == neuron.n_iter_ < 2000
     assert neuron.best_validation_score_ == max(neuron.validation_scores_)

@@ -22,13 +22,18 @@ FILLER = ["the", "film", "plot", "actor", "scene", "story", "director", "music"]
 def _write_corpus(root, n_per_class=24, seed=0):
     """A polarity-layout corpus and a Hu & Liu lexicon under ``root``."""
     rng = np.random.RandomState(seed)
-    for label, (own, other) in {"pos": (POSITIVE, NEGATIVE),
-                                "neg": (NEGATIVE, POSITIVE)}.items():
+    for label, (own, other) in {
+        "pos": (POSITIVE, NEGATIVE),
+        "neg": (NEGATIVE, POSITIVE),
+    }.items():
         folder = root / "movie_reviews" / label
         folder.mkdir(parents=True)
         for i in range(n_per_class):
-            words = (list(rng.choice(own, 4)) + list(rng.choice(other, 1))
-                     + list(rng.choice(FILLER, 10)))
+            words = (
+                list(rng.choice(own, 4))
+                + list(rng.choice(other, 1))
+                + list(rng.choice(FILLER, 10))
+            )
             rng.shuffle(words)
             (folder / f"cv{i:03d}_{label}.txt").write_text(" ".join(words))
     lexicon = root / "opinion_lexicon"
@@ -83,8 +88,12 @@ def test_main_job_writes_table_json_and_machine(corpus, tmp_path, capsys):
 
     machine = report["machine"]
     assert machine["cpu_model"] and machine["cpu_count"] >= 1
-    assert set(machine["packages"]) >= {"sklearn-sigmoid", "numpy", "scipy",
-                                        "scikit-learn"}
+    assert set(machine["packages"]) >= {
+        "sklearn-sigmoid",
+        "numpy",
+        "scipy",
+        "scikit-learn",
+    }
     assert machine["packages"]["numpy"] == np.__version__
     assert machine["blas_threads_during_fits"] == 1
     assert report["dataset"].endswith("(48 reviews)")
@@ -97,16 +106,33 @@ def test_main_job_writes_table_json_and_machine(corpus, tmp_path, capsys):
 
 def test_max_docs_features_and_grid_search(corpus, tmp_path, capsys):
     out = tmp_path / "out"
-    argv = ["--data-home", str(corpus), "--out", str(out), "--folds", "2",
-            "--max-docs", "30", "--features", "keywords", "--no-figures", "--quiet"]
+    argv = [
+        "--data-home",
+        str(corpus),
+        "--out",
+        str(out),
+        "--folds",
+        "2",
+        "--max-docs",
+        "30",
+        "--features",
+        "keywords",
+        "--no-figures",
+        "--quiet",
+    ]
     assert sentiment.main(argv) == 0
     printed = capsys.readouterr().out
     assert "fold" not in printed  # --quiet: no progress lines
     report = json.loads((out / "movie_reviews.json").read_text())
     assert {r["features"] for r in report["results"]} == {"keywords"}
     assert report["dataset"].endswith("(30 reviews)")
-    assert report["grid_search"]["best_learning_rate"] in (0.1, 1.0, 10.0, 100.0,
-                                                           "auto")
+    assert report["grid_search"]["best_learning_rate"] in (
+        0.1,
+        1.0,
+        10.0,
+        100.0,
+        "auto",
+    )
 
 
 def test_missing_lexicon_skips_its_feature_set(corpus, tmp_path, capsys):
@@ -123,8 +149,9 @@ def test_downloads_only_when_asked(tmp_path, monkeypatch, capsys):
     monkeypatch.delenv("SKLEARN_SIGMOID_DATA", raising=False)
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     empty = tmp_path / "empty"
-    status = sentiment.main(["--data-home", str(empty), "--out", str(tmp_path / "o")]
-                            + QUICK)
+    status = sentiment.main(
+        ["--data-home", str(empty), "--out", str(tmp_path / "o")] + QUICK
+    )
     assert status == 2
     err = capsys.readouterr().err
     assert "--download" in err and str(empty) in err
@@ -140,8 +167,16 @@ def test_downloads_only_when_asked(tmp_path, monkeypatch, capsys):
         return real_loader(data_home=fixture)
 
     monkeypatch.setattr(sentiment, "load_movie_reviews", fake_loader)
-    argv = ["--data-home", str(empty), "--out", str(tmp_path / "o"), "--download",
-            "--features", "keywords", "--quiet"] + QUICK
+    argv = [
+        "--data-home",
+        str(empty),
+        "--out",
+        str(tmp_path / "o"),
+        "--download",
+        "--features",
+        "keywords",
+        "--quiet",
+    ] + QUICK
     assert sentiment.main(argv) == 0
     assert calls == [(str(empty), {"download_if_missing": True})]
 
@@ -166,20 +201,41 @@ def test_figures_through_the_displays(corpus, tmp_path, capsys):
     mpl = pytest.importorskip("matplotlib")
     mpl.use("Agg")
     out = tmp_path / "out"
-    argv = ["--data-home", str(corpus), "--out", str(out), "--folds", "2",
-            "--no-grid-search", "--features", "keywords", "--quiet"]
+    argv = [
+        "--data-home",
+        str(corpus),
+        "--out",
+        str(out),
+        "--folds",
+        "2",
+        "--no-grid-search",
+        "--features",
+        "keywords",
+        "--quiet",
+    ]
     assert sentiment.main(argv) == 0
     for name in ("convergence.png", "accuracy.png", "top_keywords.png"):
         assert (out / name).stat().st_size > 5000, name
     assert "no figures" not in capsys.readouterr().out
 
 
-def test_without_matplotlib_the_job_runs_and_says_so(corpus, tmp_path, monkeypatch,
-                                                     capsys):
+def test_without_matplotlib_the_job_runs_and_says_so(
+    corpus, tmp_path, monkeypatch, capsys
+):
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # import fails
     out = tmp_path / "out"
-    argv = ["--data-home", str(corpus), "--out", str(out), "--folds", "2",
-            "--no-grid-search", "--features", "keywords", "--quiet"]
+    argv = [
+        "--data-home",
+        str(corpus),
+        "--out",
+        str(out),
+        "--folds",
+        "2",
+        "--no-grid-search",
+        "--features",
+        "keywords",
+        "--quiet",
+    ]
     assert sentiment.main(argv) == 0
     printed = capsys.readouterr().out
     assert "no figures: matplotlib is not installed" in printed
@@ -196,9 +252,21 @@ def test_module_runs_as_a_command(corpus, tmp_path, capsys):
     # command finds the data.
     env = {**os.environ, "SKLEARN_SIGMOID_DATA": str(corpus)}
     done = subprocess.run(
-        [sys.executable, "-m", "sklearn_sigmoid.sentiment", "--out",
-         str(tmp_path / "o"), "--features", "keywords", "--quiet"] + QUICK,
-        capture_output=True, text=True, timeout=120, env=env,
+        [
+            sys.executable,
+            "-m",
+            "sklearn_sigmoid.sentiment",
+            "--out",
+            str(tmp_path / "o"),
+            "--features",
+            "keywords",
+            "--quiet",
+        ]
+        + QUICK,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
     )
     assert done.returncode == 0, done.stderr
     assert "| keywords | GD logistic (cross-entropy) |" in done.stdout
@@ -207,9 +275,10 @@ def test_module_runs_as_a_command(corpus, tmp_path, capsys):
 def test_console_script_is_declared():
     from importlib import metadata
 
-    scripts = {ep.name: ep.value for ep in metadata.entry_points(group="console_scripts")}
+    scripts = {
+        ep.name: ep.value for ep in metadata.entry_points(group="console_scripts")
+    }
     assert scripts.get("sklearn-sigmoid-sentiment") == "sklearn_sigmoid.sentiment:main"
-
 
 
 def test_readme_block_is_written_from_the_json(corpus, tmp_path, capsys):
@@ -226,15 +295,32 @@ def test_readme_block_is_written_from_the_json(corpus, tmp_path, capsys):
     assert text.count(module.BEGIN) == 1 and text.count(module.END) == 1
 
     out = tmp_path / "out"
-    assert sentiment.main(["--data-home", str(corpus), "--out", str(out), "--quiet",
-                           "--features", "keywords"] + QUICK) == 0
+    assert (
+        sentiment.main(
+            [
+                "--data-home",
+                str(corpus),
+                "--out",
+                str(out),
+                "--quiet",
+                "--features",
+                "keywords",
+            ]
+            + QUICK
+        )
+        == 0
+    )
     readme = tmp_path / "README.md"
     readme.write_text(f"# title\n{module.BEGIN}\nold text\n{module.END}\nafter\n")
     (out / "accuracy.png").write_bytes(b"png")
     figures = tmp_path / "figures"
     figures.mkdir()
-    assert module.main(["--results", str(out), "--readme", str(readme),
-                        "--figures", str(figures)]) == 0
+    assert (
+        module.main(
+            ["--results", str(out), "--readme", str(readme), "--figures", str(figures)]
+        )
+        == 0
+    )
     assert (figures / "main_job_accuracy.png").read_bytes() == b"png"
     written = readme.read_text()
     report = json.loads((out / "movie_reviews.json").read_text())

@@ -31,8 +31,13 @@ def _optimum(objective, shape, fit_intercept):
             grad[:, -1] = 0.0
         return value, grad.ravel()
 
-    res = minimize(f, np.zeros(np.prod(shape)), jac=True, method="L-BFGS-B",
-                   options=dict(maxiter=20_000, gtol=1e-13, ftol=1e-16))
+    res = minimize(
+        f,
+        np.zeros(np.prod(shape)),
+        jac=True,
+        method="L-BFGS-B",
+        options=dict(maxiter=20_000, gtol=1e-13, ftol=1e-16),
+    )
     return res.fun
 
 
@@ -46,13 +51,34 @@ def _problems():
     soft = 1 / (1 + np.exp(-Xs @ rng.randn(5)))
     return [
         ("binary", X, Yb, np.ones(len(y)), 1e-3, "sigmoid", True),
-        ("binary, weighted, no intercept", X, Yb, rng.rand(len(y)), 1e-3, "sigmoid",
-         False),
+        (
+            "binary, weighted, no intercept",
+            X,
+            Yb,
+            rng.rand(len(y)),
+            1e-3,
+            "sigmoid",
+            False,
+        ),
         ("softmax", Xi, np.eye(3)[yi], np.ones(len(yi)), 1e-3, "softmax", True),
-        ("softmax, weighted", Xi, np.eye(3)[yi], rng.rand(len(yi)), 1e-2, "softmax",
-         True),
-        ("soft targets, two outputs", Xs, np.column_stack([soft, 1 - soft**2]),
-         np.ones(200), 1e-3, "sigmoid", True),
+        (
+            "softmax, weighted",
+            Xi,
+            np.eye(3)[yi],
+            rng.rand(len(yi)),
+            1e-2,
+            "softmax",
+            True,
+        ),
+        (
+            "soft targets, two outputs",
+            Xs,
+            np.column_stack([soft, 1 - soft**2]),
+            np.ones(200),
+            1e-3,
+            "sigmoid",
+            True,
+        ),
     ]
 
 
@@ -60,7 +86,9 @@ def _problems():
 def test_certificate_never_below_the_true_gap(problem):
     # Along a whole descent path, from far away to the optimum.
     _, X, Y, w, alpha, link, fit_intercept = problem
-    obj = LinearObjective(get_loss("cross_entropy", link), X, Y, w, alpha, fit_intercept)
+    obj = LinearObjective(
+        get_loss("cross_entropy", link), X, Y, w, alpha, fit_intercept
+    )
     shape = (Y.shape[1], X.shape[1] + 1)
     fstar = _optimum(obj, shape, fit_intercept)
     stepper = SpectralStep(obj, np.zeros(shape), obj.trace_lipschitz())
@@ -76,8 +104,9 @@ def test_certificate_never_below_the_true_gap(problem):
 
 def test_no_certificate_for_the_squared_error():
     X, y = make_classification(100, 5, random_state=0)
-    obj = LinearObjective(get_loss("mse", "sigmoid"), X, y[:, None] * 1.0,
-                          np.ones(100), 1e-3, True)
+    obj = LinearObjective(
+        get_loss("mse", "sigmoid"), X, y[:, None] * 1.0, np.ones(100), 1e-3, True
+    )
     stepper = SpectralStep(obj, np.zeros((1, 6)), obj.trace_lipschitz())
     assert stepper.duality_gap() == np.inf
 
@@ -96,8 +125,13 @@ def test_default_fit_lands_within_tol_of_the_optimum(name):
         X, y = load_iris(return_X_y=True)
         alpha = 1 / len(y)
     else:
-        X, y = make_classification(500, 20, n_informative=10, random_state=0,
-                                   n_classes=2 if name == "binary" else 3)
+        X, y = make_classification(
+            500,
+            20,
+            n_informative=10,
+            random_state=0,
+            n_classes=2 if name == "binary" else 3,
+        )
         alpha = 1 / len(y)
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)
@@ -195,8 +229,14 @@ def test_entries_whose_squares_overflow_float64():
         GDLogisticRegression().fit(X, y)
     # The column's mean square is still found (the entries are scaled by
     # the square roots of their weights before squaring).
-    obj = LinearObjective(get_loss("cross_entropy", "sigmoid"), X, y[:, None] * 1.0,
-                          np.ones(50), 1e-3, True)
+    obj = LinearObjective(
+        get_loss("cross_entropy", "sigmoid"),
+        X,
+        y[:, None] * 1.0,
+        np.ones(50),
+        1e-3,
+        True,
+    )
     assert np.isfinite(obj.column_square_means()[0])
 
 
@@ -227,16 +267,20 @@ _HANGS = textwrap.dedent("""
 
 
 def test_non_finite_values_never_hang_the_optimiser():
-    done = subprocess.run([sys.executable, "-c", _HANGS], capture_output=True,
-                          text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", _HANGS], capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "ok"
 
 
 @pytest.mark.parametrize(
     "params",
-    [{"momentum": 0.5, "early_stopping": True}, {"momentum": 0.5, "tol": None},
-     {"batch_size": 10}],
+    [
+        {"momentum": 0.5, "early_stopping": True},
+        {"momentum": 0.5, "tol": None},
+        {"batch_size": 10},
+    ],
 )
 def test_float32_columns_beyond_float32_curvature(params):
     # Squares of 1e30 overflow float32: a fixed step 1/L would underflow and

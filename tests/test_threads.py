@@ -200,9 +200,9 @@ def test_users_keep_their_own_setting(data, inside, restore_config):
     inside.seen.clear()
     set_config(blas_threads="keep")
     with threadpool_limits(limits=2, user_api="blas"):
-        errors = _run_in_threads({
-            "other": lambda: GDLogisticRegression(max_iter=2, tol=None).fit(X, y)
-        })
+        errors = _run_in_threads(
+            {"other": lambda: GDLogisticRegression(max_iter=2, tol=None).fit(X, y)}
+        )
     assert errors == {}
     assert inside.seen["other"] == [[2] * n] * 2
     set_config(blas_threads=None)  # None changes nothing
@@ -251,4 +251,3 @@ def test_bad_blas_threads_in_the_environment(monkeypatch, text):
     message = rf"{_config.BLAS_THREADS_ENV}.*{re.escape(text)}"
     with pytest.raises(ValueError, match=message):
         _config._blas_threads_from_environ()
-

@@ -48,8 +48,12 @@ def _params(model):
 
 _SETTINGS = {
     "auto": {},  # spectral steps, default stop
-    "fixed-momentum": {"learning_rate": 0.3, "momentum": 0.5, "max_iter": 60,
-                       "tol": None},
+    "fixed-momentum": {
+        "learning_rate": 0.3,
+        "momentum": 0.5,
+        "max_iter": 60,
+        "tol": None,
+    },
     "class-weight-dict": {"class_weight": {0: 2.0, 1: 0.5, 2: 1.0}},
     "balanced": {"class_weight": "balanced"},
 }
@@ -58,8 +62,9 @@ _SETTINGS = {
 @pytest.mark.parametrize(
     "Estimator, loss, settings",
     [
-        pytest.param(Estimator, loss, settings,
-                     id=f"{Estimator.__name__}-{loss}-{name}")
+        pytest.param(
+            Estimator, loss, settings, id=f"{Estimator.__name__}-{loss}-{name}"
+        )
         for Estimator, loss in ESTIMATOR_LOSSES
         for name, settings in _SETTINGS.items()
         if Estimator is GDLogisticRegression or "class_weight" not in settings
@@ -129,8 +134,9 @@ def test_batch_gradients_average_to_the_weighted_gradient(Estimator, loss):
     objective, W = model._training_objective(X, y, sample_weight=sw)
     full = objective.value_grad(W)
     for batch_size in (1, 5):
-        batches = np.array_split(np.random.RandomState(0).permutation(23),
-                                 range(batch_size, 23, batch_size))
+        batches = np.array_split(
+            np.random.RandomState(0).permutation(23), range(batch_size, 23, batch_size)
+        )
         value, grad = 0.0, 0.0
         for rows in batches:
             v, g = objective.subset(rows).value_grad(W)
@@ -187,16 +193,24 @@ def test_mini_batch_weighted_equals_repeated_over_seeds(Estimator, loss):
         out = []
         for seed in seeds:
             model = Estimator(
-                loss=loss, alpha=0.1, batch_size=1, learning_rate=0.01,
-                average=True, tol=None, max_iter=steps // len(y_), random_state=seed,
+                loss=loss,
+                alpha=0.1,
+                batch_size=1,
+                learning_rate=0.01,
+                average=True,
+                tol=None,
+                max_iter=steps // len(y_),
+                random_state=seed,
             )
             out.append(_params(model.fit(X_, y_, sample_weight=weights, **init)))
         return np.array(out)
 
     weighted, repeated = fits(X, y, sw), fits(Xr, yr, None)
     unweighted = fits(X, y, None)
-    se = np.sqrt(weighted.var(axis=0, ddof=1) / len(weighted)
-                 + repeated.var(axis=0, ddof=1) / len(repeated))
+    se = np.sqrt(
+        weighted.var(axis=0, ddof=1) / len(weighted)
+        + repeated.var(axis=0, ddof=1) / len(repeated)
+    )
     gap = np.abs(weighted.mean(axis=0) - repeated.mean(axis=0))
     assert np.all(gap <= 4 * se), (gap, se)
     # Weights have an effect: without them the fits move off.
@@ -207,8 +221,13 @@ def test_mini_batch_weighted_equals_repeated_over_seeds(Estimator, loss):
 def test_batch_of_one_with_weights_differs_from_unweighted():
     X, y, _ = _problem(GDLogisticRegression, n=40, n_classes=2)
     sw = np.where(y == 1, 10.0, 1.0)
-    settings = {"batch_size": 1, "learning_rate": 0.05, "max_iter": 20, "tol": None,
-                "random_state": 0}
+    settings = {
+        "batch_size": 1,
+        "learning_rate": 0.05,
+        "max_iter": 20,
+        "tol": None,
+        "random_state": 0,
+    }
     weighted = GDLogisticRegression(**settings).fit(X, y, sample_weight=sw)
     plain = GDLogisticRegression(**settings).fit(X, y)
     # The heavy class's rows pull harder: it is predicted more often.
@@ -245,8 +264,9 @@ def test_partial_fit_mini_batches_pull_by_the_chunk_weights():
     X, y, sw = _problem(GDLogisticRegression, n_classes=2)
     moves = []
     for factor in (1.0, 2.0):
-        model = GDLogisticRegression(learning_rate=1e-3, batch_size=4, alpha=0.0,
-                                     random_state=0, shuffle=False)
+        model = GDLogisticRegression(
+            learning_rate=1e-3, batch_size=4, alpha=0.0, random_state=0, shuffle=False
+        )
         model.partial_fit(X[:10], y[:10], classes=[0, 1])
         before = _params(model)
         model.partial_fit(X[10:], y[10:], sample_weight=factor * sw[10:])

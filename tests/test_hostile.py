@@ -4,9 +4,9 @@ Every deterministic probe of issue 11 items 1-4, 8-10 and 14 on our two
 estimators and a few injected faults, each in a worker process under a time
 limit: a probe that hangs is killed and fails its test instead of stalling the
 suite.  Each must end ``ok`` (finite, sensible, no RuntimeWarning, global
-state unchanged) or with a clear error naming its cause.  The battery's own probes that must fail
-check that it tells a hang, a crash, an unclear error, a silent NaN, changed
-global state and a dead worker apart.
+state unchanged) or with a clear error naming its cause.  The battery's own
+probes that must fail check that it tells a hang, a crash, an unclear error,
+a silent NaN, changed global state and a dead worker apart.
 """
 
 import sys

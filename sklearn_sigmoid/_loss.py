@@ -29,16 +29,19 @@ cross-entropy          ``-y log s - (1-y) log(1-s)``    ``s - y``
 =====================  ===============================  ==========================
 
 ``s * (1 - s)`` is the sigmoid's derivative.  Everything is computed with
-:func:`scipy.special.expit`, :func:`~scipy.special.log_expit`,
-:func:`~scipy.special.logsumexp` and :func:`~scipy.special.softmax`, or, in
-the sigmoid losses' training path (``loss_gradient``, run at every epoch),
-from one ``exp(-|z|)`` that gives ``s``, ``1 - s`` and ``log(1 + e^z)``
-together (twice as fast as separate calls, to the same precision).  Either
-way ``|z|`` of 1e4 (or far more) gives finite values and no warning.
+:func:`scipy.special.expit` and :func:`~scipy.special.log_expit`, or, in the
+sigmoid losses' training path (``loss_gradient``, run at every epoch), from
+one ``exp(-|z|)`` that gives ``s``, ``1 - s`` and ``log(1 + e^z)`` together
+(twice as fast as separate calls, to the same precision).  The softmax and
+logsumexp come from one exponential of the scores shifted by each row's
+maximum, as scipy's ``softmax`` and ``logsumexp`` compute them but without
+their per-call overhead (90 us for logsumexp at 150 x 3 scores: a default
+iris fit took 63 ms with them, 24 ms without).  Either way ``|z|`` of 1e4 (or far more) gives finite values and no
+warning.
 """
 
 import numpy as np
-from scipy.special import expit, log_expit, logsumexp, softmax
+from scipy.special import expit, log_expit
 
 __all__ = [
     "LOSS_ALIASES",
@@ -89,6 +92,22 @@ def _neg_xlogx(P):
     out *= P
     np.negative(out, out=out)
     return out
+
+
+def _shifted_exp(raw):
+    """``exp(z - max z)`` row by row (in (0, 1], no overflow) and its row sums."""
+    e = np.subtract(raw, raw.max(axis=1, keepdims=True))
+    np.exp(e, out=e)
+    return e, e.sum(axis=1, keepdims=True)
+
+
+def _softmax(raw):
+    """The softmax over each row, as :func:`scipy.special.softmax` computes
+    it (shifted by the row's maximum), without its per-call overhead, which
+    exceeds the arithmetic at a few thousand scores."""
+    e, total = _shifted_exp(raw)
+    e /= total
+    return e
 
 
 def _exp_neg_abs(raw):
@@ -165,7 +184,7 @@ class _SoftmaxLoss(_Loss):
     link = "softmax"
 
     def activation(self, raw):
-        return softmax(raw, axis=1)
+        return _softmax(raw)
 
 
 class SigmoidSquaredError(_SigmoidLoss):
@@ -266,10 +285,10 @@ class SoftmaxSquaredError(_SoftmaxLoss):
     curvature = 0.5
 
     def loss(self, raw, Y):
-        return 0.5 * np.sum((softmax(raw, axis=1) - Y) ** 2, axis=1)
+        return 0.5 * np.sum((_softmax(raw) - Y) ** 2, axis=1)
 
     def loss_gradient(self, raw, Y):
-        p = softmax(raw, axis=1)
+        p = _softmax(raw)
         residual = p - Y
         loss = 0.5 * np.sum(residual**2, axis=1)
         # Jacobian of softmax is diag(p) - p p^T, so J^T r = p * (r - <p, r>).
@@ -304,10 +323,26 @@ class SoftmaxCrossEntropy(_SoftmaxLoss):
         return lam, v / v.sum()
 
     def loss(self, raw, Y):
-        return logsumexp(raw, axis=1) - np.sum(Y * raw, axis=1)
+        return self.loss_for_search(raw, Y)[0]
 
     def loss_gradient(self, raw, Y):
-        return self.loss(raw, Y), softmax(raw, axis=1) - Y
+        loss, kept = self.loss_for_search(raw, Y)
+        return loss, self.gradient_after_search(raw, Y, kept)
+
+    # The line search's halves: one exponential of the shifted scores gives
+    # logsumexp (the loss) and, once a step is accepted, the softmax.
+
+    def loss_for_search(self, raw, Y):
+        e, total = _shifted_exp(raw)
+        loss = (np.log(total) + raw.max(axis=1, keepdims=True))[:, 0]  # logsumexp
+        loss -= np.sum(Y * raw, axis=1)
+        return loss, (e, total)
+
+    def gradient_after_search(self, raw, Y, kept):
+        e, total = kept
+        e /= total  # the softmax
+        e -= Y
+        return e
 
 
 _LOSSES = {

@@ -859,6 +859,17 @@ def _epoch_cost_figure(plt, rows):
     )
     axes = axes.ravel()
     high = max(max(r["fixed_vs_floor"], r["auto_vs_floor"]) for r in rows)
+    # An epoch timed below its floor (the machine's noise) still shows.
+    low = min(
+        [1.0]
+        + [r[key] for r in rows for key in ("fixed_vs_floor", "auto_vs_floor")]
+        + [
+            r["auto_vs_floor_quartiles"][0]
+            for r in rows
+            if "auto_vs_floor_quartiles" in r
+        ]
+    )
+    low = 1.0 if low >= 1.0 else low / 1.05
     height = 0.3
     for ax, dtype in zip(axes, dtypes):
         by_name = {r["features"]: r for r in rows if r["dtype"] == dtype}
@@ -883,7 +894,7 @@ def _epoch_cost_figure(plt, rows):
                     alpha=0.8,
                     label=label if g == 0 else None,
                 )
-                end = value
+                end = max(value, 1.0)  # the label right of the floor line
                 if key == "auto" and r.get("auto_vs_floor_quartiles"):
                     q1, q3 = r["auto_vs_floor_quartiles"]
                     ax.plot([q1, q3], [y, y], color="black", linewidth=1)
@@ -907,7 +918,7 @@ def _epoch_cost_figure(plt, rows):
                 style="italic",
             )
         ax.set_xscale("log")
-        ax.set_xlim(1, high * 2.5)
+        ax.set_xlim(low, high * 2.5)
         ticks = [t for t in (1, 2, 3, 5, 10, 20, 50, 100, 200) if t < high * 2.5]
         ax.set_xticks(ticks, [f"{t:g}x" for t in ticks])
         ax.xaxis.set_minor_formatter(plt.NullFormatter())

@@ -84,7 +84,7 @@ def report():
             _cost_row(name, dtype, floor, fixed, auto)
             for name, floor, fixed, auto in (
                 ("keywords", 4e-6, 13.0, 23.0),
-                ("vocabulary", 1.1e-3, 1.1, 1.2),
+                ("vocabulary", 1.1e-3, 0.9, 1.2),  # noise: below the floor
             )
             for dtype in ("float64", "float32")
         ],

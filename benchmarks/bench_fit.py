@@ -38,12 +38,17 @@ table again under the default thread count (numpy's and scipy's OpenBLAS
 pools compete on two cores), reported apart.
 
 Run: ``python benchmarks/bench_fit.py [--quick] [--max-rows N]``; writes
-``results/bench_fit.json`` and ``results/bench_fit.md`` beside this script.
+``results/bench_fit.json`` and ``results/bench_fit.md`` beside this script and,
+with matplotlib, three figures (``bench_fit_time_to_gap.png``,
+``bench_fit_epoch_cost.png``, ``bench_fit_scaling.png``), copied to
+``figures/`` for the README.  ``--figures-only results/bench_fit.json`` draws
+them from an existing report without measuring.
 """
 
 import argparse
 import json
 import math
+import shutil
 import sys
 import time
 import tracemalloc
@@ -543,18 +548,28 @@ def scaling(row_counts, log):
         rows.append(row)
     for key in ("epoch_seconds", "ours_seconds_1e-4", "lbfgs_seconds_1e-4"):
         measured = [r for r in rows if r[key] is not None]
-        if len(measured) > 1:
-            slope = np.polyfit(
-                np.log([r["rows"] for r in measured]),
-                np.log([r[key] for r in measured]),
-                1,
-            )[0]
-            rows[-1][f"slope_{key}"] = float(slope)
+        slope = loglog_slope(rows, key)
+        if slope is not None:
+            rows[-1][f"slope_{key}"] = slope
             log(
                 f"  log-log slope of {key} against rows ({measured[0]['rows']} to "
                 f"{measured[-1]['rows']}): {slope:.2f}"
             )
     return rows
+
+
+def loglog_slope(rows, key):
+    """Least-squares slope of log ``key`` against log rows (None if < 2 points)."""
+    measured = [r for r in rows if r.get(key) is not None]
+    if len(measured) < 2:
+        return None
+    return float(
+        np.polyfit(
+            np.log([r["rows"] for r in measured]),
+            np.log([r[key] for r in measured]),
+            1,
+        )[0]
+    )
 
 
 # -- 4. the lecture's loop --------------------------------------------------------
@@ -711,6 +726,328 @@ def markdown(report):
     return "\n".join(out) + "\n"
 
 
+# -- figures ----------------------------------------------------------------------
+
+#: The README's copies of the figures.
+FIGURES = Path(__file__).resolve().parent / "figures"
+FIGURE_NAMES = ("time_to_gap", "epoch_cost", "scaling")
+# The colours and line styles of the package's convergence figures.
+OURS = {"color": "C0", "marker": "o", "markersize": 5, "linestyle": "-"}
+LBFGS = {
+    "color": "C3",
+    "marker": "s",
+    "markersize": 8,
+    "markerfacecolor": "none",
+    "linestyle": "--",
+}
+OURS_LABEL = "GD logistic (ours)"
+LBFGS_LABEL = "LogisticRegression (lbfgs)"
+# Reached gaps below this (the optimum itself) are drawn at it.
+GAP_FLOOR = 1e-12
+
+
+def _time_to_gap_figure(plt, rows, threads):
+    """Seconds against the target gap, one panel per feature set."""
+    n_panels = len(rows) + 1  # the last one holds the legend
+    ncols = min(3, n_panels)
+    nrows = math.ceil(n_panels / ncols)
+    fig, axes = plt.subplots(
+        nrows,
+        ncols,
+        figsize=(4.6 * ncols, 3.6 * nrows),
+        sharex=True,
+        squeeze=False,
+        layout="constrained",
+    )
+    axes = axes.ravel()
+    reached_all = [max(r[f"ours_reached_{g:g}"], GAP_FLOOR) for r in rows for g in GAPS]
+    left = 10 ** (math.floor(math.log10(min(reached_all + [min(GAPS)]))) - 0.5)
+    right = 10 ** (math.log10(max(GAPS)) + 0.5)
+    floored = False
+    for ax, r in zip(axes, rows):
+        ours = [r[f"ours_seconds_{g:g}"] for g in GAPS]
+        reached = [r[f"ours_reached_{g:g}"] for g in GAPS]
+        floored |= min(reached) < GAP_FLOOR
+        reached = [max(v, GAP_FLOOR) for v in reached]
+        lbfgs = [
+            (g, r[f"lbfgs_seconds_{g:g}"])
+            for g in GAPS
+            if r[f"lbfgs_seconds_{g:g}"] is not None
+        ]
+        for g, t, v in zip(GAPS, ours, reached):
+            # From the gap asked for to the gap reached, at the fit's time.
+            ax.plot([g, v], [t, t], color="C0", linestyle=":", linewidth=1)
+        ax.plot(GAPS, ours, label=f"{OURS_LABEL}, tol = target", **OURS)
+        ax.plot(
+            reached,
+            ours,
+            linestyle="none",
+            marker="D",
+            markersize=5,
+            markerfacecolor="white",
+            markeredgecolor="C0",
+            label="ours: the gap it actually reached",
+        )
+        if lbfgs:
+            ax.plot(
+                *zip(*lbfgs),
+                label=f"{LBFGS_LABEL}, smallest max_iter reaching the target",
+                **LBFGS,
+            )
+        for g in GAPS:
+            ratio = r[f"ratio_{g:g}"]
+            ax.annotate(
+                "n/a" if ratio is None else f"{ratio:.2f}",
+                (g, 1.0),
+                xycoords=("data", "axes fraction"),
+                xytext=(0, -4),
+                textcoords="offset points",
+                ha="center",
+                va="top",
+                fontsize="small",
+                fontweight="bold",
+            )
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlim(right, left)  # tighter targets to the right
+        low = min(ours + [t for _, t in lbfgs])
+        high = max(ours + [t for _, t in lbfgs])
+        ax.set_ylim(low / 1.6, high * 2.2)  # room for the ratios on top
+        ax.set_title(f"{r['features']}, {r['shape'][1]:,} features")
+        ax.set_ylabel("fit time (s)")
+        ax.grid(alpha=0.3, which="both")
+    for ax in axes[len(rows) :]:
+        ax.axis("off")
+    for ax in axes[max(0, len(rows) - ncols) : len(rows)]:
+        ax.set_xlabel("relative gap (f - f*) / f*")
+        ax.xaxis.set_tick_params(labelbottom=True)
+    handles, labels = axes[0].get_legend_handles_labels()
+    note = (
+        "Bold numbers: seconds ours / lbfgs at that target\n"
+        "(below 1: ours faster; where the two markers\n"
+        "coincide, both take the same time).\n"
+        "Dotted: from the target to the gap ours reached.\n"
+        "Best of 3 runs (or as many as fit in 0.3 s)."
+    )
+    if floored:
+        note += f"\nReached gaps below {GAP_FLOOR:g} drawn at {GAP_FLOOR:g}."
+    legend_ax = axes[len(rows)]
+    legend_ax.legend(handles, labels, loc="upper left", fontsize="small")
+    legend_ax.text(
+        0.0, 0.55, note, va="top", fontsize="small", transform=legend_ax.transAxes
+    )
+    fig.suptitle(
+        "Time to a relative objective gap, each side's own stop "
+        f"(same L2 logistic objective, C = 1; BLAS threads: {threads})",
+        fontsize="medium",
+    )
+    return fig
+
+
+def _epoch_cost_figure(plt, rows):
+    """Fixed-step and auto epochs as multiples of the two-pass floor."""
+    dtypes = list(dict.fromkeys(r["dtype"] for r in rows))
+    names = list(dict.fromkeys(r["features"] for r in rows))
+    fig, axes = plt.subplots(
+        1,
+        len(dtypes),
+        figsize=(5.2 * len(dtypes) + 1.6, 1.4 + 0.95 * len(names)),
+        sharey=True,
+        sharex=True,
+        squeeze=False,
+        layout="constrained",
+    )
+    axes = axes.ravel()
+    high = max(max(r["fixed_vs_floor"], r["auto_vs_floor"]) for r in rows)
+    # An epoch timed below its floor (the machine's noise) still shows.
+    low = min(
+        [1.0]
+        + [r[key] for r in rows for key in ("fixed_vs_floor", "auto_vs_floor")]
+        + [
+            r["auto_vs_floor_quartiles"][0]
+            for r in rows
+            if "auto_vs_floor_quartiles" in r
+        ]
+    )
+    low = 1.0 if low >= 1.0 else low / 1.05
+    height = 0.3
+    for ax, dtype in zip(axes, dtypes):
+        by_name = {r["features"]: r for r in rows if r["dtype"] == dtype}
+        for g, name in enumerate(names):
+            r = by_name.get(name)
+            if r is None:
+                continue
+            for k, (key, color, label) in enumerate(
+                (
+                    ("fixed", "C0", "fixed step 1/L"),
+                    ("auto", "C1", "learning_rate='auto' (line: quartiles)"),
+                )
+            ):
+                y = g + (k - 0.5) * height
+                value = r[f"{key}_vs_floor"]
+                ax.barh(
+                    y,
+                    value - 1,
+                    left=1,
+                    height=height * 0.9,
+                    color=color,
+                    alpha=0.8,
+                    label=label if g == 0 else None,
+                )
+                end = max(value, 1.0)  # the label right of the floor line
+                if key == "auto" and r.get("auto_vs_floor_quartiles"):
+                    q1, q3 = r["auto_vs_floor_quartiles"]
+                    ax.plot([q1, q3], [y, y], color="black", linewidth=1)
+                    end = max(end, q3)
+                ax.annotate(
+                    f"{value:.2f}x",
+                    (end, y),
+                    xytext=(3, 0),
+                    textcoords="offset points",
+                    va="center",
+                    fontsize="small",
+                )
+            ax.annotate(
+                f"floor {r['floor_seconds'] * 1e3:.3f} ms",
+                (1, g - height - 0.05),
+                xytext=(2, 0),
+                textcoords="offset points",
+                va="bottom",
+                fontsize="small",
+                color="0.3",
+                style="italic",
+            )
+        ax.set_xscale("log")
+        ax.set_xlim(low, high * 2.5)
+        ticks = [t for t in (1, 2, 3, 5, 10, 20, 50, 100, 200) if t < high * 2.5]
+        ax.set_xticks(ticks, [f"{t:g}x" for t in ticks])
+        ax.xaxis.set_minor_formatter(plt.NullFormatter())
+        ax.set_ylim(len(names) - 0.45, -0.65)
+        ax.axvline(1, color="black", linewidth=1)
+        ax.set_title(dtype)
+        ax.set_xlabel("epoch time / floor (one X @ w plus one XT @ r)")
+        ax.grid(alpha=0.3, axis="x", which="both")
+    axes[0].set_yticks(range(len(names)), names)
+    axes[-1].legend(loc="lower right", fontsize="small")
+    fig.suptitle(
+        "Epoch cost against the two-pass floor (median of rounds, one BLAS thread)",
+        fontsize="medium",
+    )
+    return fig
+
+
+def _scaling_figure(plt, rows):
+    """Log-log epoch time and time to 1e-4 against rows, with the slopes."""
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4.2), sharex=True, layout="constrained")
+
+    def plot(ax, key, scale, label, style):
+        points = [(r["rows"], r[key] * scale) for r in rows if r.get(key) is not None]
+        if not points:
+            return
+        slope = loglog_slope(rows, key)
+        if slope is not None:
+            label += f", slope {slope:.2f}"
+        ax.plot(*zip(*points), label=label, **style)
+
+    plot(axes[0], "epoch_seconds", 1e3, "one epoch (ours)", OURS)
+    plot(axes[1], "ours_seconds_1e-4", 1, f"{OURS_LABEL}, tol=1e-4", OURS)
+    plot(axes[1], "lbfgs_seconds_1e-4", 1, f"{LBFGS_LABEL} to 1e-4", LBFGS)
+    axes[0].set_ylabel("time per epoch (ms)")
+    axes[0].set_title("One epoch (mean of 10)")
+    axes[1].set_ylabel("fit time (s)")
+    title = "Time to a relative gap of 1e-4"
+    searched = [r["rows"] for r in rows if r.get("ours_seconds_1e-4") is not None]
+    if searched and len(searched) < len(rows):
+        title += f"\n(searched up to {max(searched):,} rows: the search is slow)"
+    axes[1].set_title(title)
+    epochs = [(r["rows"], r["epoch_seconds"] * 1e3) for r in rows]
+    if len(epochs) > 1:  # what linear in rows would be, from the first point
+        (n0, t0), n1 = epochs[0], epochs[-1][0]
+        axes[0].plot(
+            [n0, n1],
+            [t0, t0 * n1 / n0],
+            color="0.5",
+            linestyle=":",
+            label="slope 1 (linear in rows), for reference",
+        )
+    for ax in axes:
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("rows (200 tokens each)")
+        ax.grid(alpha=0.3, which="both")
+        if ax.lines:  # times grow with rows: the lower right is free
+            ax.legend(loc="lower right", fontsize="small")
+    fig.suptitle(
+        "Scaling on a synthetic Zipf bag of words (50,000-word vocabulary, "
+        f"alpha = {SCALING_ALPHA:g}, one BLAS thread)\nslopes: least-squares "
+        "fit of log time on log rows",
+        fontsize="medium",
+    )
+    return fig
+
+
+def figures(report, out_dir, copy_to=None, log=print):
+    """Draw the report's figures: ``bench_fit_<name>.png`` in ``out_dir``.
+
+    Parameters
+    ----------
+    report : dict
+        The results JSON, as :func:`main` writes it.  A figure whose section
+        is missing is left out (and said so).
+    out_dir : str or Path
+        Folder of the PNGs.
+    copy_to : str or Path, default=None
+        A second folder the PNGs are copied to (the README's
+        ``benchmarks/figures``); None copies nowhere.
+    log : callable, default=print
+
+    Returns
+    -------
+    paths : list of Path
+        The PNGs written in ``out_dir``; empty when matplotlib is missing.
+    """
+    try:
+        import matplotlib
+    except ImportError:
+        log("no figures: matplotlib is not installed (pip install matplotlib)")
+        return []
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    drawers = {}
+    if report.get("time_to_optimum"):
+        by_threads = report["time_to_optimum"]
+        threads = "1" if "1" in by_threads else next(iter(by_threads))
+        drawers["time_to_gap"] = lambda: _time_to_gap_figure(
+            plt, by_threads[threads], "one" if threads == "1" else threads
+        )
+    if report.get("epoch_cost"):
+        drawers["epoch_cost"] = lambda: _epoch_cost_figure(plt, report["epoch_cost"])
+    if report.get("scaling"):
+        drawers["scaling"] = lambda: _scaling_figure(plt, report["scaling"])
+    paths = []
+    for name in FIGURE_NAMES:
+        if name not in drawers:
+            log(f"no {name} figure: its section is not in the report")
+            continue
+        fig = drawers[name]()
+        path = out_dir / f"bench_fit_{name}.png"
+        fig.savefig(path, dpi=90)
+        plt.close(fig)
+        paths.append(path)
+        if copy_to is not None:
+            Path(copy_to).mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, Path(copy_to) / path.name)
+    log(
+        "wrote "
+        + ", ".join(str(p) for p in paths)
+        + ("" if copy_to is None or not paths else f" (copied to {copy_to})")
+    )
+    return paths
+
+
 def machine():
     """The machine record of :mod:`_common`, with its one-line summary."""
     info = machine_info()
@@ -720,7 +1057,12 @@ def machine():
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-home", default=default_data_home(), help=DATA_HOME_HELP)
-    parser.add_argument("--out", default=str(Path(__file__).parent / "results"))
+    parser.add_argument(
+        "--out",
+        default=str(Path(__file__).parent / "results"),
+        help="folder of the JSON, the Markdown and the figures "
+        "(default: results/ beside this script)",
+    )
     parser.add_argument(
         "--max-rows",
         type=int,
@@ -743,9 +1085,27 @@ def main(argv=None):
         default="12345",
         help="which measurements to run, e.g. '3' (default: all)",
     )
+    parser.add_argument(
+        "--figures-only",
+        metavar="JSON",
+        help="measure nothing: draw the figures of an existing results JSON "
+        "(e.g. results/bench_fit.json) into --out and --figures-copy",
+    )
+    parser.add_argument(
+        "--figures-copy",
+        default=str(FIGURES),
+        metavar="DIR",
+        help="folder the figures are copied to as well (default: "
+        "benchmarks/figures, the README's copies); '' for none",
+    )
     args = parser.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    copy_to = args.figures_copy or None
+    if args.figures_only:
+        report = json.loads(Path(args.figures_only).read_text())
+        figures(report, out, copy_to=copy_to)
+        return 0
     # Fits stopped at a given max_iter are the method here, not a problem.
     warnings.simplefilter("ignore", ConvergenceWarning)
 
@@ -808,6 +1168,7 @@ def main(argv=None):
     (out / "bench_fit.md").write_text(text)
     print()
     print(text)
+    figures(report, out, copy_to=copy_to, log=log)
     return 0
 
 

@@ -192,7 +192,7 @@ def plot_epoch_times(rows, epochs, n_workers, out):
         ax.set_xlabel("rows")
         ax.set_title(f"{label}: {title}")
         ax.grid(alpha=0.3, which="both")
-        ax.legend(loc="upper left")
+        ax.legend(loc="lower right")
     axes[0].set_ylabel(f"time per epoch (ms, mean of {epochs})")
     fig.suptitle(
         "GDLogisticRegression: an epoch in memory against one on a local Dask cluster",

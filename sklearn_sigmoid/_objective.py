@@ -262,7 +262,10 @@ class L2Penalty:
             ) / (2.0 * self.alpha)
         finally:
             self._dual_activation = None
-        return max(value - dual, 0.0)
+        gap = value - dual
+        if not math.isfinite(gap):  # no bound (e.g. overflowed scores)
+            return math.inf
+        return max(gap, 0.0)
 
     def step_metric(self):
         """A weight per column of W for the line-searched steps, or None.

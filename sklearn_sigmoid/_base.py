@@ -674,13 +674,11 @@ class BaseSigmoidGD(CallbackSupportMixin, BaseEstimator):
             )
         else:
             return
-        if (
-            isinstance(stopping, OptimalityRule)
-            and stopping.gap is not None
-            and (np.isfinite(stopping.gap))
-        ):
+        # The certificate at the returned parameters (the rule may have
+        # skipped computing it at the last epoch).
+        if self.dual_gap_ is not None and np.isfinite(self.dual_gap_):
             what += (
-                f" (certified gap {stopping.gap:.3g}, objective "
+                f" (certified gap {self.dual_gap_:.3g}, objective "
                 f"{result['loss_curve'][-1]:.6g}, tol={self.tol})"
             )
         warnings.warn(

@@ -45,7 +45,11 @@ class SigmoidNeuronRegressor(RegressorMixin, BaseSigmoidGD):
         ``momentum=0`` and ``batch_size=None`` every epoch is exactly one such
         step.  ``'auto'`` computes the step from the data (starting at
         ``1 / L``, then Barzilai-Borwein steps accepted only when they
-        decrease the objective enough), so it never diverges.
+        decrease the objective enough), so it never diverges.  With
+        ``loss='mse'`` (or ``alpha=0``) every epoch decreases the objective;
+        with the cross-entropy "enough" is measured against the highest
+        objective of the last 20 epochs (a nonmonotone line search), so the
+        loss curve may rise for an epoch or two and falls over every 20.
 
     max_iter : int, default=1000
         Maximum number of epochs.

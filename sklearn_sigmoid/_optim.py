@@ -455,9 +455,7 @@ class SpectralStep(_Stepper):
 
     monotone = True
 
-    def __init__(
-        self, objective, W, lipschitz, state=None, metric=None, memory=1
-    ):
+    def __init__(self, objective, W, lipschitz, state=None, metric=None, memory=1):
         self.objective = objective
         self.W = W
         self.metric = metric

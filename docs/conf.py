@@ -6,6 +6,7 @@ Build: ``python -m sphinx -W --keep-going -b html docs docs/_build/html``
 
 import os
 import re
+import shutil
 import sys
 import warnings
 from pathlib import Path
@@ -95,6 +96,29 @@ warnings.filterwarnings(
     "ignore", category=UserWarning, message="Matplotlib is currently"
 )
 
+# -- math -----------------------------------------------------------------------
+# Formulas are typeset by MathJax in the reader's browser, by default loaded
+# from its CDN (Sphinx's default).  SKLEARN_SIGMOID_DOCS_MATHJAX may name the
+# "es5" folder of a local MathJax 3 (npm's mathjax@3): it is then shipped with
+# the pages (_static/mathjax/), so that an offline build typesets its math too
+# (.ci/docs.sh does this for its render check).
+_MATHJAX_DIR = os.environ.get("SKLEARN_SIGMOID_DOCS_MATHJAX")
+if _MATHJAX_DIR:
+    if not (Path(_MATHJAX_DIR) / "tex-mml-chtml.js").is_file():
+        raise FileNotFoundError(
+            f"SKLEARN_SIGMOID_DOCS_MATHJAX={_MATHJAX_DIR} has no tex-mml-chtml.js "
+            "(it should name the es5 folder of npm's mathjax@3)"
+        )
+    mathjax_path = "mathjax/tex-mml-chtml.js"  # relative to _static
+
+
+def _copy_mathjax(app, exception):
+    if exception is None and _MATHJAX_DIR and app.builder.format == "html":
+        shutil.copytree(
+            _MATHJAX_DIR, Path(app.outdir) / "_static" / "mathjax", dirs_exist_ok=True
+        )
+
+
 # -- HTML -----------------------------------------------------------------------
 html_theme = "pydata_sphinx_theme"
 html_title = f"sklearn-sigmoid {release}"
@@ -110,6 +134,9 @@ html_theme_options = {
     "secondary_sidebar_items": ["page-toc"],
 }
 html_context = {"default_mode": "light"}
+# Pages outside a section have nothing to navigate: no left sidebar, so that
+# their wide tables and figures get the room.
+html_sidebars = {"index": [], "install": [], "performance": []}
 
 
 # -- docstrings inherited from scikit-learn --------------------------------------
@@ -130,3 +157,4 @@ def _unlink_sklearn_roles(app, what, name, obj, options, lines):
 
 def setup(app):
     app.connect("autodoc-process-docstring", _unlink_sklearn_roles)
+    app.connect("build-finished", _copy_mathjax)

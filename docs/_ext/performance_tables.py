@@ -211,9 +211,10 @@ def write_all(out=OUT, figures=True):
         "1" if "1" in fit["time_to_optimum"] else next(iter(fit["time_to_optimum"]))
     )
     texts = {
-        "machine_fit": machine_line(fit["machine"]) + ".\n",
+        "machine_fit": f"Machine: {machine_line(fit['machine'])}.\n",
         "machine_dask": (
-            f"{machine_line(dask['machine'])}; {dask['dask_workers']} Dask workers "
+            f"Machine: {machine_line(dask['machine'])}; {dask['dask_workers']} "
+            "Dask workers "
             f"x {dask['threads_per_worker']} thread, {dask['epochs']} epochs each.\n"
         ),
         "time_to_gap": time_to_gap_table(fit["time_to_optimum"][threads]),

@@ -39,10 +39,9 @@ for ax, loss in zip(axes, ["mse", "cross_entropy"]):
     w, b = disp.path[-1]
     first_step = np.linalg.norm(disp.path[1] - disp.path[0])
     ax.set_title(f"{loss}: ends at w = {w:.2f}, b = {b:.2f}", fontsize="medium")
+    print(f"{loss}: first step {first_step:.4f} long;")
     print(
-        f"{loss:>13}: first step {first_step:.4f} long, "
-        f"after 1000 epochs w = {w:.2f}, b = {b:.2f}, "
-        f"loss {disp.path_loss[-1]:.4f}"
+        f"  after 1000 epochs w = {w:.2f}, b = {b:.2f}, loss {disp.path_loss[-1]:.4f}"
     )
 fig.tight_layout()
 

@@ -912,7 +912,7 @@ class LossSurfaceDisplay:
             Starting values of the two parameters.  Every other parameter
             starts at 0; None starts the two at 0 too.  (This differs from
             ``fit``'s own default start, which puts the intercept at the
-            log-odds of the mean target.)
+            log-odds of the mean target).
         x_range, y_range : (float, float), default=None
             Grid limits; None spans the path with a margin.
         grid_resolution : int, default=60

@@ -119,3 +119,23 @@ def test_performance_tables_name_a_missing_report(tmp_path, monkeypatch):
     monkeypatch.setattr(tables, "PUBLISHED", tmp_path)
     with pytest.raises(FileNotFoundError, match=r"bench_fit\.json"):
         tables.write_all(tmp_path / "out", figures=False)
+
+
+@needs_docs
+@pytest.mark.parametrize(
+    "page",
+    sorted(
+        p.name for p in (DOCS / "user_guide").glob("*.rst") if ">>>" in p.read_text()
+    ),
+)
+def test_user_guide_examples_run(page):
+    """The ``>>>`` examples of the user guide give what the text shows."""
+    import doctest
+
+    result = doctest.testfile(
+        str(DOCS / "user_guide" / page),
+        module_relative=False,
+        optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE,
+    )
+    assert result.attempted > 0
+    assert result.failed == 0

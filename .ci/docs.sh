@@ -18,6 +18,11 @@ README_DOCS_COMMAND='python3 -m venv .venv && .venv/bin/pip install -q -e ".[doc
 grep -qxF "$README_DOCS_COMMAND" README.md \
   || { echo "README.md's docs command is no longer: $README_DOCS_COMMAND" >&2; exit 1; }
 
+if ! command -v npm >/dev/null 2>&1; then
+  echo "installing Debian's npm for MathJax"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null
+fi
 mkdir -p "${CI_VENVS:-.ci-venvs}"
 mathjax_root="$(cd "${CI_VENVS:-.ci-venvs}" && pwd)/docs-mathjax"
 if [ ! -f "$mathjax_root/node_modules/mathjax/es5/tex-mml-chtml.js" ]; then

@@ -25,7 +25,7 @@ from pathlib import Path
 PAGES = {
     "index.html": {
         "h1": "sklearn-sigmoid",
-        "min_images": 0,
+        "min_images": 1,  # the loss surface the gallery drew
         "min_math": 2,  # the formulas of the introduction, typeset
     },
     "auto_examples/plot_1_lecture_loss_surface.html": {

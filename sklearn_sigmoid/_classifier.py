@@ -18,6 +18,7 @@ from sklearn.utils.multiclass import (
 from sklearn.utils.validation import check_is_fitted
 
 from sklearn_sigmoid._base import BaseSigmoidGD
+from sklearn_sigmoid._doc_link import DOC_LINK_MODULE, DOC_LINK_TEMPLATE
 from sklearn_sigmoid._objective import linear_scores
 
 
@@ -194,7 +195,7 @@ class GDLogisticRegression(LinearClassifierMixin, BaseSigmoidGD):
     n_features_in_ : int
         Number of features seen during fit.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.
 
     See Also
@@ -227,6 +228,10 @@ class GDLogisticRegression(LinearClassifierMixin, BaseSigmoidGD):
     >>> clf.fit(X, y).score(X, y) > 0.95
     True
     """
+
+    # The HTML repr's "?" links to this class's API page (see _doc_link.py).
+    _doc_link_module = DOC_LINK_MODULE
+    _doc_link_template = DOC_LINK_TEMPLATE
 
     _parameter_constraints: dict = {
         **BaseSigmoidGD._parameter_constraints,

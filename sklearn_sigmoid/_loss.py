@@ -60,7 +60,28 @@ LOSS_ALIASES = {
 
 
 def sigmoid(z):
-    """The logistic function ``1 / (1 + exp(-z))``, without overflow."""
+    """The logistic function ``1 / (1 + exp(-z))``, without overflow.
+
+    Parameters
+    ----------
+    z : float or array-like
+        Raw scores ``w.x + b``; any finite value, however large.
+
+    Returns
+    -------
+    s : float or ndarray
+        ``sigma(z)``, in [0, 1], of the shape of ``z``.
+
+    See Also
+    --------
+    sigmoid_derivative : Its slope, ``s * (1 - s)``.
+
+    Examples
+    --------
+    >>> from sklearn_sigmoid import sigmoid
+    >>> sigmoid([-1000.0, 0.0, 1000.0])
+    array([0. , 0.5, 1. ])
+    """
     return expit(z)
 
 
@@ -69,6 +90,28 @@ def sigmoid_derivative(z):
 
     Computed as ``sigmoid(z) * sigmoid(-z)``, which equals ``s * (1 - s)`` but
     keeps its relative precision where ``s`` is close to 1.
+
+    Parameters
+    ----------
+    z : float or ndarray
+        Raw scores.
+
+    Returns
+    -------
+    ds : float or ndarray
+        ``sigma'(z)``, in [0, 1/4] (its maximum at ``z = 0``), of the shape
+        of ``z``.
+
+    See Also
+    --------
+    sigmoid : The logistic function itself.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_sigmoid import sigmoid_derivative
+    >>> sigmoid_derivative(np.array([0.0, 2.0]))
+    array([0.25      , 0.10499359])
     """
     return expit(z) * expit(-z)
 

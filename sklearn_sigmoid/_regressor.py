@@ -12,6 +12,7 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from sklearn_sigmoid._base import BaseSigmoidGD
+from sklearn_sigmoid._doc_link import DOC_LINK_MODULE, DOC_LINK_TEMPLATE
 from sklearn_sigmoid._objective import linear_scores
 
 
@@ -171,7 +172,7 @@ class SigmoidNeuronRegressor(RegressorMixin, BaseSigmoidGD):
     n_features_in_ : int
         Number of features seen during fit.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.
 
     See Also
@@ -202,6 +203,10 @@ class SigmoidNeuronRegressor(RegressorMixin, BaseSigmoidGD):
     >>> np.round(reg.coef_, 2), np.round(reg.intercept_, 2)
     (array([2.]), array([-1.]))
     """
+
+    # The HTML repr's "?" links to this class's API page (see _doc_link.py).
+    _doc_link_module = DOC_LINK_MODULE
+    _doc_link_template = DOC_LINK_TEMPLATE
 
     _parameter_constraints: dict = {
         **BaseSigmoidGD._parameter_constraints,

@@ -166,3 +166,14 @@ def test_loglog_slope_of_a_power_law_skips_unmeasured_rows(bench_fit):
     rows.append({"rows": 1e6, "t": None})
     assert bench_fit.loglog_slope(rows, "t") == pytest.approx(1.5)
     assert bench_fit.loglog_slope(rows[:1], "t") is None
+
+
+def test_best_time_reads_the_chosen_clock(bench_fit, monkeypatch):
+    # --timer cpu: best_time reads the process's CPU time, which a sleep
+    # (another program's turn on a shared machine) does not advance.
+    import time
+
+    monkeypatch.setattr(bench_fit, "clock", bench_fit.CLOCKS["cpu"])
+    assert bench_fit.best_time(lambda: time.sleep(0.02), repeat=2, budget=0) < 0.01
+    monkeypatch.setattr(bench_fit, "clock", bench_fit.CLOCKS["wall"])
+    assert bench_fit.best_time(lambda: time.sleep(0.02), repeat=2, budget=0) >= 0.02

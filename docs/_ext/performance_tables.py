@@ -211,7 +211,15 @@ def write_all(out=OUT, figures=True):
         "1" if "1" in fit["time_to_optimum"] else next(iter(fit["time_to_optimum"]))
     )
     texts = {
-        "machine_fit": f"Machine: {machine_line(fit['machine'])}.\n",
+        "machine_fit": (
+            f"Machine: {machine_line(fit['machine'])}. Times: "
+            + (
+                "CPU time of the process (``--timer cpu``, steadier on a "
+                "shared machine; the fits run on one BLAS thread).\n"
+                if fit.get("timer") == "cpu"
+                else "wall clock.\n"
+            )
+        ),
         "machine_dask": (
             f"Machine: {machine_line(dask['machine'])}; {dask['dask_workers']} "
             "Dask workers "

@@ -278,7 +278,8 @@ class BaseSigmoidGD(CallbackSupportMixin, BaseEstimator):
         """Where descent starts: given, previous (warm start) or default."""
         k = Y.shape[1]
         if continue_fit and coef_init is None and intercept_init is None:
-            return self._get_packed_params().astype(dtype, copy=True)
+            # (A new array already: no second copy.)
+            return self._get_packed_params().astype(dtype, copy=False)
         W = np.zeros((k, n_features + 1), dtype=dtype)
         if coef_init is not None:
             shapes = [(k, n_features)] + ([(n_features,)] if k == 1 else [])

@@ -651,8 +651,11 @@ class MiniBatchStep(_Stepper):
         self.batch_size = batch_size
         self.shuffle = shuffle
         self.rng = rng
-        self.velocity = _restored_velocity(state, W)
-        self.initial_value = objective.value(W)
+        # Dense, and kept only with momentum (the lazy epochs have none).
+        self.velocity = _restored_velocity(state, W) if momentum else None
+        # The objective at the start, computed by the first epoch (the
+        # compiled one reads it in the same pass as its sums of squares).
+        self._initial_value = None
         if schedule is None:
             schedule = StepSchedule("constant", learning_rate)
         schedule.restore((state or {}).get("schedule"))
@@ -664,6 +667,22 @@ class MiniBatchStep(_Stepper):
             if engine == "eager"
             else LazySGD(objective, batch_size, compiled=engine == "compiled")
         )
+
+    def _restore(self, state):
+        super()._restore(state)
+        if self._lazy is not None:
+            # The lazy epochs keep their running mean without this buffer.
+            self._average_step = None
+
+    @property
+    def initial_value(self):
+        if self._initial_value is None:
+            self._initial_value = self.objective.value(self.W)
+        return self._initial_value
+
+    @initial_value.setter
+    def initial_value(self, value):
+        self._initial_value = value
 
     def _state(self):
         # The generator too: a warm start goes on with the next shuffles.
@@ -684,6 +703,8 @@ class MiniBatchStep(_Stepper):
         return total / n
 
     def _eager_epoch(self, order):
+        if self._initial_value is None:  # before W moves
+            self._initial_value = self.objective.value(self.W)
         total = 0.0
         W = self.W
         schedule = self.schedule

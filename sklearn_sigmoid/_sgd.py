@@ -58,6 +58,7 @@ from contextlib import contextmanager
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.linalg.blas import get_blas_funcs
 
 from sklearn_sigmoid._loss import SigmoidCrossEntropy, SigmoidSquaredError
 from sklearn_sigmoid._objective import LinearObjective
@@ -222,6 +223,16 @@ class AdaptiveStoppingRule:
         return False
 
 
+def _add_scaled(A, V, c):
+    """``A += c * V`` row by row with BLAS ``axpy``: no temporary the size of V."""
+    for a, v in zip(A, V):
+        if a.flags.c_contiguous and v.flags.c_contiguous:
+            axpy = get_blas_funcs("axpy", (a, v))
+            axpy(v, a, a=c)  # in place: a is contiguous float64
+        else:
+            a += c * v
+
+
 def _gather_rows(X, rows):
     """The stored entries of CSR rows ``rows``: (row position, column, value)."""
     starts = X.indptr[rows]
@@ -269,13 +280,17 @@ class LazySGD:
     # -- reading and writing the stepper's parameters ---------------------
 
     def _read(self, stepper):
+        """The lazy form of the stepper's parameters (in W itself if float64)."""
         W = stepper.W
-        V = W[:, :-1].astype(np.float64)  # a copy: v with scale 1
+        in_place = W.dtype == np.float64 and W.flags.c_contiguous
+        # With scale 1, v is the coefficients themselves.
+        V = W[:, :-1] if in_place else W[:, :-1].astype(np.float64)
         state = {
+            "in_place": in_place,
             "V": V,
-            "b": W[:, -1].astype(np.float64),
+            "b": W[:, -1] if in_place else W[:, -1].astype(np.float64),
             "scale": 1.0,
-            "sq_norm": float(np.vdot(V, V)),
+            "sq_norm": float(np.vdot(V, V)) if self.objective.alpha else 0.0,
             "A": None,
             "c": 0.0,
             "mean_b": np.zeros(W.shape[0]),
@@ -284,51 +299,110 @@ class LazySGD:
             "average_start": int(stepper.average) if stepper.average else -1,
         }
         if stepper.average:
-            if stepper.W_average is not None and stepper.n_averaged:
-                mean = stepper.W_average
-                state["A"] = mean[:, :-1].astype(np.float64) * float(stepper.n_averaged)
+            mean = stepper.W_average
+            if mean is not None and stepper.n_averaged:
+                # The sum of the averaged iterates, A + 0 * v.
+                if mean.dtype == np.float64 and mean.flags.c_contiguous:
+                    A = mean[:, :-1]  # in the running mean's own array
+                    A *= float(stepper.n_averaged)
+                    state["mean_in_place"] = True
+                else:
+                    A = mean[:, :-1].astype(np.float64) * float(stepper.n_averaged)
+                state["A"] = A
                 state["mean_b"] = mean[:, -1].astype(np.float64)
             else:
-                state["A"] = np.zeros_like(V)
+                state["A"] = np.zeros_like(V, dtype=np.float64)
         return state
 
     def _write(self, stepper, state):
-        W = stepper.W
-        W[:, :-1] = state["V"] * state["scale"]
-        W[:, -1] = state["b"]
-        stepper.samples_seen = state["samples_seen"]
-        stepper.n_averaged = state["n_averaged"]
+        W, V, scale = stepper.W, state["V"], state["scale"]
         if state["n_averaged"]:
-            mean = state["A"] + state["c"] * state["V"]
-            mean /= state["n_averaged"]
+            A = state["A"]
+            if state["c"]:
+                _add_scaled(A, V, state["c"])
+            A /= state["n_averaged"]
             if stepper.W_average is None:
                 stepper.W_average = np.empty_like(W)
                 stepper._average_step = np.empty_like(W)
-            stepper.W_average[:, :-1] = mean
+            if not state.get("mean_in_place"):
+                stepper.W_average[:, :-1] = A
             stepper.W_average[:, -1] = state["mean_b"]
+        if state["in_place"]:
+            if scale != 1.0:
+                V *= scale
+        else:
+            W[:, :-1] = V * scale
+            W[:, -1] = state["b"]
+        stepper.samples_seen = state["samples_seen"]
+        stepper.n_averaged = state["n_averaged"]
 
     def epoch(self, stepper, order):
         """One pass over the rows in ``order``; the sum of ``len(batch) * value``."""
-        state = self._read(stepper)
         if self.compiled:
-            total = self._compiled_epoch(stepper.schedule, order, state)
+            state = self._read(stepper)
+            arrays = self._kernel_arrays()
+            if stepper._initial_value is None:  # the objective where we start
+                stepper.initial_value = self._compiled_value(state, arrays)
+            total = self._compiled_epoch(stepper.schedule, order, state, arrays)
         else:
+            if stepper._initial_value is None:
+                stepper.initial_value = self.objective.value(stepper.W)
+            state = self._read(stepper)
             total = self._numpy_epoch(stepper.schedule, order, state)
         self._write(stepper, state)
         return total
 
     # -- the compiled epoch -------------------------------------------------
 
-    def _compiled_epoch(self, schedule, order, state):
-        objective = self.objective
-        y = np.ascontiguousarray(objective.Y[:, 0], dtype=np.float64)
-        weights = np.ascontiguousarray(objective.sample_weight, dtype=np.float64)
-        v = state["V"][0]
-        A = state["A"][0] if state["A"] is not None else np.zeros(1)
-        scalars = np.array(
-            [state["scale"], state["b"][0], state["sq_norm"], state["c"], 0.0]
+    def _kernel_arrays(self):
+        """X's arrays, targets and weights as the kernel takes them (cached)."""
+        arrays = getattr(self, "_arrays", None)
+        if arrays is None:
+            objective, X = self.objective, self.X
+            arrays = {
+                "y": np.ascontiguousarray(objective.Y[:, 0], dtype=np.float64),
+                "sample_weight": np.ascontiguousarray(
+                    objective.sample_weight, dtype=np.float64
+                ),
+                "weight_total": float(objective.weight_total),
+            }
+            if self.sparse:
+                indices, indptr = X.indices, X.indptr
+                if indices.dtype != indptr.dtype:
+                    indices = indices.astype(np.int64)
+                    indptr = indptr.astype(np.int64)
+                self._X_arrays = (X.data, indices, indptr, X.shape[1])
+            else:
+                self._X_arrays = (X,)
+            self._arrays = arrays
+        return arrays
+
+    def _compiled_value(self, state, arrays):
+        """The objective at the start, from one pass of the kernel."""
+        kernel = (
+            _sgd_fast.sparse_data_term if self.sparse else _sgd_fast.dense_data_term
         )
-        scalars[4] = state["mean_b"][0]
+        data = kernel(
+            *self._X_arrays,
+            **arrays,
+            loss=self.loss_code,
+            v=state["V"][0],
+            scale=state["scale"],
+            intercept=float(state["b"][0]),
+        )
+        return data + 0.5 * float(self.objective.alpha) * state["sq_norm"]
+
+    def _compiled_epoch(self, schedule, order, state, arrays):
+        objective = self.objective
+        scalars = np.array(
+            [
+                state["scale"],
+                state["b"][0],
+                state["sq_norm"],
+                state["c"],
+                state["mean_b"][0],
+            ]
+        )
         counters = np.array(
             [
                 state["samples_seen"],
@@ -338,10 +412,10 @@ class LazySGD:
             ],
             dtype=np.int64,
         )
-        common = dict(
-            y=y,
-            sample_weight=weights,
-            weight_total=objective.weight_total,
+        kernel = _sgd_fast.sparse_epoch if self.sparse else _sgd_fast.dense_epoch
+        total = kernel(
+            *self._X_arrays,
+            **arrays,
             order=np.ascontiguousarray(order, dtype=np.intp),
             batch_size=self.batch_size,
             loss=self.loss_code,
@@ -351,24 +425,13 @@ class LazySGD:
             # invscaling divides eta0 by t ** power_t itself
             eta0=schedule.eta0 if schedule.kind == "invscaling" else schedule.eta(),
             power_t=float(schedule.power_t),
-            v=v,
-            A=A,
+            v=state["V"][0],
+            A=state["A"][0] if state["A"] is not None else np.zeros(1),
             scalars=scalars,
             counters=counters,
         )
-        X = self.X
-        if self.sparse:
-            indices, indptr = X.indices, X.indptr
-            if indices.dtype != indptr.dtype:
-                indices = indices.astype(np.int64)
-                indptr = indptr.astype(np.int64)
-            total = _sgd_fast.sparse_epoch(
-                X.data, indices, indptr, X.shape[1], **common
-            )
-        else:
-            total = _sgd_fast.dense_epoch(X, **common)
-        state["scale"], sq_b, state["sq_norm"], state["c"], mean_b = scalars
-        state["b"][0] = sq_b
+        state["scale"], b, state["sq_norm"], state["c"], mean_b = scalars.tolist()
+        state["b"][0] = b
         state["mean_b"][0] = mean_b
         state["samples_seen"], state["n_averaged"] = int(counters[0]), int(counters[1])
         schedule.t = int(counters[3])

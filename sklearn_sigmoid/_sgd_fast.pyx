@@ -199,6 +199,107 @@ cdef double _epoch(
     return total
 
 
+cdef double _data_term(
+    const floating_x* data,
+    const index_t* indices,
+    const index_t* indptr,
+    bint dense,
+    Py_ssize_t n_features,
+    Py_ssize_t n_rows,
+    const double* y,
+    const double* sample_weight,
+    double weight_total,
+    int loss,
+    const double* v,
+    double scale,
+    double intercept,
+) noexcept nogil:
+    """The weighted mean loss over all the rows (inf if a score overflows)."""
+    cdef double total = 0.0, raw_sum = 0.0, z, g
+    cdef Py_ssize_t i, k, lo
+    for i in range(n_rows):
+        z = 0.0
+        if dense:
+            lo = i * n_features
+            for k in range(n_features):
+                z += data[lo + k] * v[k]
+        else:
+            for k in range(indptr[i], indptr[i + 1]):
+                z += data[k] * v[indices[k]]
+        z = z * scale + intercept
+        raw_sum += z
+        total += sample_weight[i] / weight_total * _loss_gradient(loss, z, y[i], &g)
+    if not isfinite(raw_sum):
+        return INFINITY
+    return total
+
+
+def sparse_data_term(
+    const floating_x[::1] data,
+    const index_t[::1] indices,
+    const index_t[::1] indptr,
+    Py_ssize_t n_features,
+    const double[::1] y,
+    const double[::1] sample_weight,
+    double weight_total,
+    int loss,
+    const double[::1] v,
+    double scale,
+    double intercept,
+):
+    """The data term of the objective at ``scale * v`` and ``intercept``."""
+    cdef double total
+    with nogil:
+        total = _data_term(
+            &data[0] if data.shape[0] else NULL,
+            &indices[0] if indices.shape[0] else NULL,
+            &indptr[0],
+            False,
+            n_features,
+            indptr.shape[0] - 1,
+            &y[0],
+            &sample_weight[0],
+            weight_total,
+            loss,
+            &v[0],
+            scale,
+            intercept,
+        )
+    return total
+
+
+def dense_data_term(
+    const floating_x[:, ::1] X,
+    const double[::1] y,
+    const double[::1] sample_weight,
+    double weight_total,
+    int loss,
+    const double[::1] v,
+    double scale,
+    double intercept,
+):
+    """As :func:`sparse_data_term`, for a C-contiguous X."""
+    cdef double total
+    cdef const int* no_index = NULL
+    with nogil:
+        total = _data_term(
+            &X[0, 0] if X.shape[1] else NULL,
+            no_index,
+            no_index,
+            True,
+            X.shape[1],
+            X.shape[0],
+            &y[0],
+            &sample_weight[0],
+            weight_total,
+            loss,
+            &v[0],
+            scale,
+            intercept,
+        )
+    return total
+
+
 def sparse_epoch(
     const floating_x[::1] data,
     const index_t[::1] indices,

@@ -134,7 +134,7 @@ def test_partial_fit_streams_give_the_eager_iterates(engine):
 
 @pytest.mark.parametrize("engine", LAZY)
 def test_warm_start_goes_on_as_one_fit(engine):
-    X, y, sw = _data()
+    X, y, _ = _data()
     params = dict(batch_size=6, learning_rate=0.5, tol=None, average=True)
     one = _fit(engine, GDLogisticRegression(max_iter=6, random_state=0, **params), X, y)
     two = GDLogisticRegression(max_iter=3, warm_start=True, random_state=0, **params)
@@ -144,7 +144,7 @@ def test_warm_start_goes_on_as_one_fit(engine):
 
 
 def test_lazy_float32_stays_float32_and_close():
-    X, y, sw = _data()
+    X, y, _ = _data()
     X32 = sp.csr_matrix(X.astype(np.float32))
     params = dict(batch_size=7, learning_rate=0.5, max_iter=5, tol=None)
     eager = _fit("eager", GDLogisticRegression(**params, random_state=0), X32, y)

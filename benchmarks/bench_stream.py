@@ -29,7 +29,8 @@ on the same rows in the same order (both shuffle with their own generator):
    the chunk's own size (CSR arrays and labels) and one coefficient vector
    (``8 * n_features`` bytes).  Target: the peak is at most one chunk plus a
    few coefficient vectors (``_MEMORY_VECTORS``), and does not grow along the
-   stream (the last tenth of the calls against the first tenth).
+   stream (the last tenth of the calls against the first tenth after the
+   first call, which has no state to carry yet).
 
 Writes ``results/bench_stream.json`` and ``results/bench_stream.md`` and
 rewrites the README's block between ``<!-- stream-bench:begin -->`` and
@@ -324,8 +325,9 @@ def markdown(report):
         f"({m['coef_bytes'] / 2**20:.1f} MiB each; bound "
         f"{m['bound_vectors']}: {'met' if m['within_bound'] else 'NOT met'}); "
         f"{m['first_tenth_peak_bytes'] / 2**20:.1f} MiB over the first tenth "
-        f"of the calls, {m['last_tenth_peak_bytes'] / 2**20:.1f} MiB over the "
-        f"last ({'grows' if m['grows'] else 'does not grow'}).",
+        f"of the calls (after the first), "
+        f"{m['last_tenth_peak_bytes'] / 2**20:.1f} MiB over the last "
+        f"({'grows' if m['grows'] else 'does not grow'}).",
     ]
     return "\n".join(lines) + "\n"
 

@@ -21,7 +21,9 @@ on the same rows in the same order (both shuffle with their own generator):
    ``GDLogisticRegression(batch_size=32, ...)`` against ``SGDClassifier``'s
    ``partial_fit`` on the same chunks (which takes one row at a time).  Only
    the ``partial_fit`` calls are timed (hashing the text costs the same for
-   both and would hide the difference).  Target: within 1.5x.
+   both and would hide the difference).  Target: within 1.5x.  Also with
+   chunks of 1000 rows, where each call's fixed cost (validation, the
+   parameters' O(n_features) copies) weighs less.
 3. **Peak memory of a stream.**  1e6 synthetic rows (2^18 features, 50
    tokens a row) streamed in chunks of 10,000 rows into
    ``GDLogisticRegression(batch_size=32, average=True).partial_fit``
@@ -177,10 +179,10 @@ def epoch_ratio(name, X, y, repeat, log, eager=False):
     return row
 
 
-def stream_ratio(X, y, passes, repeat, log):
+def stream_ratio(X, y, passes, repeat, log, chunk=CHUNK):
     chunks = [
-        (X[start : start + CHUNK], y[start : start + CHUNK])
-        for start in range(0, X.shape[0], CHUNK)
+        (X[start : start + chunk], y[start : start + chunk])
+        for start in range(0, X.shape[0], chunk)
     ]
     order = np.random.RandomState(0).permutation(len(chunks))
 
@@ -207,7 +209,7 @@ def stream_ratio(X, y, passes, repeat, log):
     ours_s, sgd_s = best_of([lambda: run(ours), lambda: run(sgd)], repeat)
     row = {
         "data": "polarity, hashed to 2^18",
-        "chunk_rows": CHUNK,
+        "chunk_rows": chunk,
         "passes": passes,
         "calls": passes * len(chunks),
         "ours_seconds": ours_s,
@@ -215,7 +217,7 @@ def stream_ratio(X, y, passes, repeat, log):
         "ratio": ours_s / sgd_s,
     }
     log(
-        f"  stream, batch_size=32, chunks of {CHUNK}, {passes} passes: ours "
+        f"  stream, batch_size=32, chunks of {chunk}, {passes} passes: ours "
         f"{ours_s * 1e3:.0f} ms, SGDClassifier {sgd_s * 1e3:.0f} ms, ratio "
         f"{row['ratio']:.2f}"
     )
@@ -294,13 +296,14 @@ def markdown(report):
             f"| {row['sgd_seconds'] * 1e3:.1f} ms | {row['ratio']:.2f} "
             f"| <= {TARGETS['epoch']:g} |"
         )
-    s = report["stream"]
-    lines.append(
-        f"| `partial_fit` stream, `batch_size=32` | {s['data']}, chunks of "
-        f"{s['chunk_rows']}, {s['passes']} passes ({s['calls']} calls) "
-        f"| {s['ours_seconds'] * 1e3:.0f} ms | {s['sgd_seconds'] * 1e3:.0f} ms "
-        f"| {s['ratio']:.2f} | <= {TARGETS['stream']:g} |"
-    )
+    for s in report["stream"]:
+        target = f"<= {TARGETS['stream']:g}" if s["chunk_rows"] == CHUNK else "-"
+        lines.append(
+            f"| `partial_fit` stream, `batch_size=32` | {s['data']}, chunks of "
+            f"{s['chunk_rows']}, {s['passes']} passes ({s['calls']} calls) "
+            f"| {s['ours_seconds'] * 1e3:.0f} ms | {s['sgd_seconds'] * 1e3:.0f} ms "
+            f"| {s['ratio']:.2f} | {target} |"
+        )
     m = report["memory"]
     lines += [
         "",
@@ -393,7 +396,11 @@ def main(argv=None):
                 log,
             ),
         ]
-        stream = stream_ratio(X_pol, y_pol, passes=3, repeat=5, log=log)
+        # The README's chunks, and larger ones (less per-call overhead).
+        stream = [
+            stream_ratio(X_pol, y_pol, passes=3, repeat=5, log=log, chunk=chunk)
+            for chunk in (CHUNK, 1000)
+        ]
         memory = stream_memory(streamed_rows, 10_000, log)
     report = {
         "date": time.strftime("%Y-%m-%d", time.gmtime()),
@@ -407,7 +414,7 @@ def main(argv=None):
     }
     report["met"] = {
         "epoch": all(r["ratio"] <= TARGETS["epoch"] for r in epoch),
-        "stream": stream["ratio"] <= TARGETS["stream"],
+        "stream": stream[0]["ratio"] <= TARGETS["stream"],
         "memory": memory["within_bound"] and not memory["grows"],
     }
     out.mkdir(parents=True, exist_ok=True)

@@ -653,8 +653,9 @@ class MiniBatchStep(_Stepper):
         self.rng = rng
         # Dense, and kept only with momentum (the lazy epochs have none).
         self.velocity = _restored_velocity(state, W) if momentum else None
-        # The objective at the start, computed by the first epoch (the
-        # compiled one reads it in the same pass as its sums of squares).
+        # The objective at the start (the reference for divergence), computed
+        # by the first epoch before W moves: the compiled path takes it in one
+        # kernel pass, without the numpy calls of objective.value.
         self._initial_value = None
         if schedule is None:
             schedule = StepSchedule("constant", learning_rate)

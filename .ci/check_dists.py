@@ -20,6 +20,11 @@ def main(dist_dir):
         names = archive.namelist()
         metadata_name = next(n for n in names if n.endswith(".dist-info/METADATA"))
         metadata = Parser().parsestr(archive.read(metadata_name).decode())
+    if not any(
+        n.startswith("sklearn_sigmoid/_sgd_fast") and n.endswith((".so", ".pyd"))
+        for n in names
+    ):
+        problems.append("the wheel has no compiled SGD kernel (_sgd_fast)")
     if not any(n.endswith(".dist-info/licenses/LICENSE") for n in names):
         problems.append("the wheel has no LICENSE")
     if metadata["License-Expression"] != "BSD-3-Clause":
@@ -36,6 +41,7 @@ def main(dist_dir):
         "conftest.py",
         "tests/conftest.py",
         "benchmarks/movie_reviews.py",
+        "sklearn_sigmoid/_sgd_fast.pyx",
     ):
         if needed not in members:
             problems.append(f"the sdist has no {needed}")

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Wheel leg: build the sdist and, from it, the wheel (python -m build); install
+# Wheel leg: build the sdist and, from it, the platform wheel (python -m build); install
 # the wheel (not the source tree) in a fresh venv on the lowest supported
 # Python with the newest packages it resolves; run the sdist's own tests
 # there (minus the slow ones), as conda-forge and Debian do, after removing the
@@ -11,7 +11,9 @@ root="${CI_VENVS:-.ci-venvs}"
 mkdir -p "$root"
 root="$(cd "$root" && pwd)"
 build_venv="$root/build"
-new_venv "$build_venv" python3
+# The wheel holds the compiled SGD kernel (a CPython-version-specific
+# extension), so it is built by the Python it is installed on below.
+new_venv "$build_venv" "$(find_python 3.10)"
 "$build_venv/bin/pip" install -q build
 rm -rf "$root/dist" "$root/sdist"
 "$build_venv/bin/python" -m build -q --outdir "$root/dist" .

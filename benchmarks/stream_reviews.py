@@ -48,9 +48,10 @@ Reported, all measured in this run:
   the running mean, one more coefficient-sized array, exists by the end of
   the first pass whichever ``average`` is chosen).
 
-How ``batch_size``, ``learning_rate`` and ``average`` are chosen (unless all
-three are given): a small grid (``--grid-batch-sizes`` x
-``--grid-learning-rates`` x ``--grid-averages``) is run on the *training*
+How ``batch_size``, ``learning_rate``, ``schedule`` and ``average`` are chosen
+(unless all four are given): a small grid (``--grid-batch-sizes`` x
+``--grid-learning-rates`` x ``--grid-schedules`` x ``--grid-averages``) is run
+on the *training*
 files only, split again (stratified 25%) into an inner training and a
 validation part; the stream is simulated on pre-hashed inner-training rows
 with the same chunk size, number of passes and per-pass shuffling ("from
@@ -60,13 +61,17 @@ last pass is kept (the mean over a pass rewards a stable model, not a lucky
 last chunk; ties go to the higher minimum, then to the earlier grid entry).
 The held-out test split is never used for the choice.  Configurations that
 diverge are reported as such; since the iterates do not depend on
-``average``, a ``(batch_size, learning_rate)`` that diverges without
-averaging is not rerun with it.  The default grid, ``{4, 16, 64} x {1, 3, 10,
-30} x {False, True, from pass 2}``, is sized so that the whole run takes a
-few minutes on one core (the total is printed); the batch-4 runs dominate.
+``average``, a ``(batch_size, learning_rate, schedule)`` that diverges
+without averaging is not rerun with it.  The default grid, ``{2, 4, 16, 64} x
+{1, 3, 10, 30} x {constant, invscaling, adaptive} x {False, True, from pass
+2}`` (144 streams, each a fraction of a second with the lazy mini-batch
+steps), takes about a minute on one core (the total is printed).
 
-Writes ``stream_reviews.{json,md}`` (and the PNG) to ``--out`` and prints the
-tables.  Run: ``python benchmarks/stream_reviews.py``.
+Writes ``stream_reviews.{json,md}`` (and the PNG) to ``--out``, prints the
+tables and rewrites the README's block between ``<!-- stream-reviews:begin
+-->`` and ``<!-- stream-reviews:end -->`` from the JSON (``--readme ''`` for
+none; ``--readme-only`` rewrites it from an existing JSON without running).
+Run: ``python benchmarks/stream_reviews.py``.
 """
 
 import argparse
@@ -90,6 +95,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import DATA_HOME_HELP, default_data_home, machine_info, machine_line
 
 from sklearn_sigmoid import DivergenceError, GDLogisticRegression
+from sklearn_sigmoid._sgd import SCHEDULES
 from sklearn_sigmoid.datasets import iter_movie_reviews, list_movie_reviews
 
 CLASSES = np.array([0, 1])
@@ -178,63 +184,70 @@ def choose_settings(X_train, y_train, args, log):
     # Without averaging first: if it diverges, so do the others (same iterates).
     averages = sorted(args.grid_averages, key=lambda a: a != "false")
     rows = []
-    for batch_size in args.grid_batch_sizes:
-        for lr in args.grid_learning_rates:
-            diverged = False
-            for average in averages:
-                row = {
-                    "batch_size": batch_size,
-                    "learning_rate": lr,
-                    "average": average,
-                    "average_param": resolve_average(average, len(inner)),
-                }
-                start = time.perf_counter()
-                if diverged:
-                    row.update(diverged=True, skipped=True)
-                else:
-                    model = GDLogisticRegression(
-                        batch_size=batch_size,
-                        learning_rate=lr,
-                        average=row["average_param"],
-                        random_state=args.seed,
-                    )
-                    try:
-                        accs = simulate_stream(
-                            model,
-                            X_inner,
-                            y_inner,
-                            X_val,
-                            y_val,
-                            chunk_size=args.chunk_size,
-                            passes=args.passes,
-                            seed=args.seed,
-                        )
-                        row.update(
-                            val_accuracy_last_pass_mean=float(np.mean(accs)),
-                            val_accuracy_last_pass_min=float(np.min(accs)),
-                            val_accuracy_last_pass_max=float(np.max(accs)),
-                            val_accuracy_final=accs[-1],
-                        )
-                    except DivergenceError:
-                        row["diverged"] = diverged = True
-                row["seconds"] = time.perf_counter() - start
-                rows.append(row)
-                log(
-                    f"  batch_size={batch_size:<4} learning_rate={lr!s:<5} "
-                    f"average={average:<6} "
-                    + (
-                        "diverged (not rerun: same iterates as without averaging)"
-                        if row.get("skipped")
-                        else "diverged"
-                        if row.get("diverged")
-                        else f"val acc (last pass) mean "
-                        f"{row['val_accuracy_last_pass_mean']:.3f} "
-                        f"[{row['val_accuracy_last_pass_min']:.3f}, "
-                        f"{row['val_accuracy_last_pass_max']:.3f}], "
-                        f"final {row['val_accuracy_final']:.3f} "
-                        f"({row['seconds']:.1f} s)"
-                    )
+    grid = [
+        (batch_size, lr, schedule)
+        for batch_size in args.grid_batch_sizes
+        for lr in args.grid_learning_rates
+        for schedule in args.grid_schedules
+    ]
+    for batch_size, lr, schedule in grid:
+        diverged = False
+        for average in averages:
+            row = {
+                "batch_size": batch_size,
+                "learning_rate": lr,
+                "schedule": schedule,
+                "average": average,
+                "average_param": resolve_average(average, len(inner)),
+            }
+            start = time.perf_counter()
+            if diverged:
+                row.update(diverged=True, skipped=True)
+            else:
+                model = GDLogisticRegression(
+                    batch_size=batch_size,
+                    learning_rate=lr,
+                    schedule=schedule,
+                    average=row["average_param"],
+                    random_state=args.seed,
                 )
+                try:
+                    accs = simulate_stream(
+                        model,
+                        X_inner,
+                        y_inner,
+                        X_val,
+                        y_val,
+                        chunk_size=args.chunk_size,
+                        passes=args.passes,
+                        seed=args.seed,
+                    )
+                    row.update(
+                        val_accuracy_last_pass_mean=float(np.mean(accs)),
+                        val_accuracy_last_pass_min=float(np.min(accs)),
+                        val_accuracy_last_pass_max=float(np.max(accs)),
+                        val_accuracy_final=accs[-1],
+                    )
+                except DivergenceError:
+                    row["diverged"] = diverged = True
+            row["seconds"] = time.perf_counter() - start
+            rows.append(row)
+            log(
+                f"  batch_size={batch_size:<4} learning_rate={lr!s:<5} "
+                f"schedule={schedule:<10} average={average:<6} "
+                + (
+                    "diverged (not rerun: same iterates as without averaging)"
+                    if row.get("skipped")
+                    else "diverged"
+                    if row.get("diverged")
+                    else f"val acc (last pass) mean "
+                    f"{row['val_accuracy_last_pass_mean']:.3f} "
+                    f"[{row['val_accuracy_last_pass_min']:.3f}, "
+                    f"{row['val_accuracy_last_pass_max']:.3f}], "
+                    f"final {row['val_accuracy_final']:.3f} "
+                    f"({row['seconds']:.1f} s)"
+                )
+            )
     ok = [r for r in rows if not r.get("diverged")]
     if not ok:
         raise SystemExit("Every configuration of the grid diverged.")
@@ -246,7 +259,13 @@ def choose_settings(X_train, y_train, args, log):
             r["val_accuracy_last_pass_min"],
         ),
     )
-    return best["batch_size"], best["learning_rate"], best["average"], rows
+    return (
+        best["batch_size"],
+        best["learning_rate"],
+        best["schedule"],
+        best["average"],
+        rows,
+    )
 
 
 # -- streaming runs ----------------------------------------------------------------
@@ -382,12 +401,16 @@ def last_pass_range(curve, key="accuracy"):
 
 def grid_table(grid):
     lines = [
-        "| batch_size | learning_rate | average | mean | min | max | final | seconds |",
-        "|" + "---|" * 8,
+        "| batch_size | learning_rate | schedule | average | mean | min | max "
+        "| final | seconds |",
+        "|" + "---|" * 9,
     ]
     for g in grid:
         average = AVERAGE_LABELS[g["average"]]
-        head = f"| {g['batch_size']} | {g['learning_rate']} | {average} "
+        head = (
+            f"| {g['batch_size']} | {g['learning_rate']} "
+            f"| {g.get('schedule', 'constant')} | {average} "
+        )
         if g.get("diverged"):
             note = (
                 "diverged (not rerun: same iterates as without averaging)"
@@ -405,6 +428,73 @@ def grid_table(grid):
     return "\n".join(lines)
 
 
+README_BEGIN = "<!-- stream-reviews:begin -->"
+README_END = "<!-- stream-reviews:end -->"
+
+
+def readme_block(report):
+    """The README's streaming table, from the run's JSON report."""
+    settings = report["settings"]
+    ours, plain, in_memory, sgd = report["final"]
+    call = (
+        f"batch_size={settings['batch_size']}, "
+        f"learning_rate={settings['learning_rate']!r}, "
+        f"schedule={settings['schedule']!r}, "
+        f"average={settings['average_param']!r}"
+    )
+
+    def row(name, r):
+        return (
+            f"| {name} | {r['accuracy']:.3f} | {r['roc_auc']:.3f} "
+            f"| {r.get('last_pass_range', '-')} | {mib(r['peak_bytes'])} |"
+        )
+
+    def ends(curve):
+        n_chunks = max(r["chunk"] for r in curve)
+        return " ".join(f"{r['accuracy']:.2f}" for r in curve if r["chunk"] == n_chunks)
+
+    lines = [
+        f"{report['n_train']} training reviews streamed from disk in chunks of "
+        f"{report['chunk_size']} for {report['passes']} passes, hashed to 2^18 "
+        f"features; {report['n_test']} held out. Settings chosen on a "
+        f"validation split of the training files (a grid over batch size, "
+        f"learning rate, schedule and `average`, "
+        f"{report['settings_grid_seconds']:.0f} s). Run on "
+        f"{report.get('date', '?')}; {machine_line(report['machine'])}; "
+        f"one BLAS thread.",
+        "",
+        "| model | held-out accuracy | ROC AUC | last pass, min-max | peak memory |",
+        "|---|---|---|---|---|",
+        row(f"ours streamed, `{call}`", ours),
+    ]
+    if settings["average"] != "false":
+        lines.append(row("the same without averaging", plain))
+    lines += [
+        row("ours in memory, `GDLogisticRegression().fit`", in_memory),
+        row('`SGDClassifier(loss="log_loss")` streamed the same way', sgd),
+        "",
+        f"Streamed against in memory: "
+        f"{ours['accuracy'] - in_memory['accuracy']:+.3f} held-out accuracy. "
+        f"Held-out accuracy at the end of each pass, ours: "
+        f"{ends(report['curve_ours'])}; `SGDClassifier`: "
+        f"{ends(report['curve_sgdclassifier'])}. (Command: "
+        f"`python benchmarks/stream_reviews.py`, "
+        f"{report['total_seconds'] / 60:.0f} minutes.)",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def update_readme(report, readme):
+    text = readme.read_text()
+    if text.count(README_BEGIN) != 1 or text.count(README_END) != 1:
+        raise SystemExit(f"{readme} must hold {README_BEGIN} and {README_END} once.")
+    head, rest = text.split(README_BEGIN)
+    _, tail = rest.split(README_END)
+    readme.write_text(
+        head + README_BEGIN + "\n" + readme_block(report) + README_END + tail
+    )
+
+
 def plot_curve(ours, plain, sgd, in_memory, settings, out):
     try:
         import matplotlib
@@ -420,7 +510,8 @@ def plot_curve(ours, plain, sgd, in_memory, settings, out):
         [r["accuracy"] for r in ours],
         label=(
             f"GDLogisticRegression partial_fit (batch {settings['batch_size']}, "
-            f"lr {settings['learning_rate']}, {AVERAGE_LABELS[settings['average']]})"
+            f"lr {settings['learning_rate']}, {settings['schedule']}, "
+            f"{AVERAGE_LABELS[settings['average']]})"
         ),
     )
     if settings["average"] != "false":
@@ -428,7 +519,7 @@ def plot_curve(ours, plain, sgd, in_memory, settings, out):
             seen,
             [r["accuracy"] for r in plain],
             ls=":",
-            label="same batch and lr, no averaging",
+            label="same batch, lr and schedule, no averaging",
         )
     ax.plot(
         seen,
@@ -482,6 +573,12 @@ def main(argv=None):
         help="GDLogisticRegression learning_rate (float or 'auto')",
     )
     parser.add_argument(
+        "--schedule",
+        choices=SCHEDULES,
+        default=None,
+        help="GDLogisticRegression schedule",
+    )
+    parser.add_argument(
         "--average",
         type=parse_average,
         default=None,
@@ -492,10 +589,10 @@ def main(argv=None):
         "--grid-batch-sizes",
         type=int,
         nargs="+",
-        default=[4, 16, 64],
+        default=[2, 4, 16, 64],
         help="batch sizes the grid tries when --batch-size, "
         "--learning-rate and --average are not all given "
-        "(default: 4 16 64)",
+        "(default: 2 4 16 64)",
     )
     parser.add_argument(
         "--grid-learning-rates",
@@ -503,6 +600,13 @@ def main(argv=None):
         nargs="+",
         default=[1.0, 3.0, 10.0, 30.0],
         help="learning rates the grid tries, floats or 'auto' (default: 1 3 10 30)",
+    )
+    parser.add_argument(
+        "--grid-schedules",
+        choices=SCHEDULES,
+        nargs="+",
+        default=list(SCHEDULES),
+        help="schedules the grid tries (default: all three)",
     )
     parser.add_argument(
         "--grid-averages",
@@ -524,13 +628,28 @@ def main(argv=None):
         default=str(Path(__file__).parent / "results"),
         help="folder for the Markdown, JSON and PNG outputs",
     )
+    parser.add_argument(
+        "--readme",
+        default=str(Path(__file__).resolve().parents[1] / "README.md"),
+        help="the README whose stream-reviews block is rewritten ('' for none)",
+    )
+    parser.add_argument(
+        "--readme-only",
+        action="store_true",
+        help="rewrite the README block from the JSON in --out; run nothing",
+    )
     args = parser.parse_args(argv)
+    if args.readme_only:
+        path = Path(args.out) / "stream_reviews.json"
+        update_readme(json.loads(path.read_text()), Path(args.readme))
+        print(f"updated {args.readme} from {path}")
+        return 0
     if args.chunk_size < 1 or args.passes < 1:
         parser.error("--chunk-size and --passes must be positive")
-    given = [args.batch_size, args.learning_rate, args.average]
+    given = [args.batch_size, args.learning_rate, args.schedule, args.average]
     if any(v is not None for v in given) and any(v is None for v in given):
         parser.error(
-            "give all of --batch-size, --learning-rate and --average "
+            "give all of --batch-size, --learning-rate, --schedule and --average "
             "(or none, to choose them on the grid)"
         )
     out = Path(args.out)
@@ -563,26 +682,31 @@ def main(argv=None):
         )
         grid_started = time.perf_counter()
         if args.batch_size is not None:
-            batch_size, lr, average, grid = (
+            batch_size, lr, schedule, average, grid = (
                 args.batch_size,
                 args.learning_rate,
+                args.schedule,
                 args.average,
                 [],
             )
             log(
                 f"Using batch_size={batch_size}, learning_rate={lr!r}, "
-                f"average={average} as given."
+                f"schedule={schedule!r}, average={average} as given."
             )
         else:
             log(
-                "Choosing batch_size, learning_rate and average on a validation "
+                "Choosing batch_size, learning_rate, schedule and average on a "
+                "validation "
                 "split of the training files (simulated stream, same chunks and "
                 "passes):"
             )
-            batch_size, lr, average, grid = choose_settings(X_train, y_train, args, log)
+            batch_size, lr, schedule, average, grid = choose_settings(
+                X_train, y_train, args, log
+            )
             log(
                 f"-> batch_size={batch_size}, learning_rate={lr!r}, "
-                f"average={average} ({AVERAGE_LABELS[average]})"
+                f"schedule={schedule!r}, average={average} "
+                f"({AVERAGE_LABELS[average]})"
             )
         grid_seconds = time.perf_counter() - grid_started
         del X_train, y_train
@@ -591,6 +715,7 @@ def main(argv=None):
         ours = GDLogisticRegression(
             batch_size=batch_size,
             learning_rate=lr,
+            schedule=schedule,
             average=average_param,
             random_state=args.seed,
         )
@@ -623,12 +748,13 @@ def main(argv=None):
     settings = {
         "batch_size": batch_size,
         "learning_rate": lr,
+        "schedule": schedule,
         "average": average,
         "average_param": average_param,
     }
     ours_name = (
         f"GDLogisticRegression(batch_size={batch_size}, learning_rate={lr!r}, "
-        f"average={average_param!r})"
+        f"schedule={schedule!r}, average={average_param!r})"
     )
     final = [
         {
@@ -717,6 +843,7 @@ def main(argv=None):
     log(f"\ntotal {total:.0f} s (settings grid {grid_seconds:.0f} s)")
 
     report = {
+        "date": time.strftime("%Y-%m-%d", time.gmtime()),
         "dataset": "Pang & Lee polarity v2.0",
         "n_train": n_train,
         "n_test": len(test_idx),
@@ -764,6 +891,9 @@ def main(argv=None):
         + "\n"
     )
     png = plot_curve(ours_curve, plain_curve, sgd_curve, in_memory, settings, out)
+    if args.readme:
+        update_readme(report, Path(args.readme))
+        log(f"updated {args.readme}")
     log(
         f"wrote {out / 'stream_reviews.md'}, {out / 'stream_reviews.json'}"
         + (f", {png}" if png else " (no figure: matplotlib not importable)")

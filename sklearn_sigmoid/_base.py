@@ -37,6 +37,7 @@ from sklearn_sigmoid._optim import (
     one_blas_thread,
     run_epochs,
 )
+from sklearn_sigmoid._sgd import SCHEDULES, AdaptiveStoppingRule
 
 # Starting probabilities for the log-odds start are kept this far from 0 and 1.
 _EPS_START = 1e-6
@@ -103,6 +104,7 @@ class BaseSigmoidGD(CallbackSupportMixin, BaseEstimator):
         "batch_size": [Interval(Integral, 1, None, closed="left"), None],
         "momentum": [Interval(Real, 0, 1, closed="left")],
         "average": [Interval(Integral, 0, None, closed="left"), "boolean"],
+        "schedule": [StrOptions(set(SCHEDULES))],
         "shuffle": ["boolean"],
         "random_state": ["random_state"],
         "early_stopping": ["boolean"],
@@ -124,6 +126,7 @@ class BaseSigmoidGD(CallbackSupportMixin, BaseEstimator):
         batch_size=None,
         momentum=0.0,
         average=False,
+        schedule="constant",
         shuffle=True,
         random_state=None,
         early_stopping=False,
@@ -141,6 +144,7 @@ class BaseSigmoidGD(CallbackSupportMixin, BaseEstimator):
         self.batch_size = batch_size
         self.momentum = momentum
         self.average = average
+        self.schedule = schedule
         self.shuffle = shuffle
         self.random_state = random_state
         self.early_stopping = early_stopping
@@ -274,7 +278,8 @@ class BaseSigmoidGD(CallbackSupportMixin, BaseEstimator):
         """Where descent starts: given, previous (warm start) or default."""
         k = Y.shape[1]
         if continue_fit and coef_init is None and intercept_init is None:
-            return self._get_packed_params().astype(dtype, copy=True)
+            # (A new array already: no second copy.)
+            return self._get_packed_params().astype(dtype, copy=False)
         W = np.zeros((k, n_features + 1), dtype=dtype)
         if coef_init is not None:
             shapes = [(k, n_features)] + ([(n_features,)] if k == 1 else [])
@@ -614,8 +619,11 @@ class BaseSigmoidGD(CallbackSupportMixin, BaseEstimator):
                 rng=rng,
                 state=state,
                 average=self.average,
+                schedule=self.schedule,
             )
-            full_batch = (
+            # (A schedule other than 'constant' makes mini-batch steps even
+            # where one batch covers the rows: see make_stepper.)
+            full_batch = self.schedule == "constant" and (
                 self.batch_size is None or self.batch_size >= objective.n_samples
             )
             stopping = self._stopping_rule(partial, full_batch, monitor)
@@ -660,7 +668,12 @@ class BaseSigmoidGD(CallbackSupportMixin, BaseEstimator):
 
     def _stopping_rule(self, partial, full_batch, monitor):
         """The rule that ends a fit (see :mod:`._optim`), or None."""
-        if partial or self.tol is None:
+        if self.tol is None:
+            return None
+        if self.schedule == "adaptive" and not full_batch:
+            # Divides the step; its counts carry over partial_fit calls.
+            return AdaptiveStoppingRule(self.tol, self.n_iter_no_change)
+        if partial:
             return None
         if monitor is not None or not full_batch:
             # Noisy objectives (validation scores, mini-batches).

@@ -121,6 +121,21 @@ class GDLogisticRegression(LinearClassifierMixin, BaseSigmoidGD):
         step keeps the iterate moving around the optimum; not with the
         line-searched ``learning_rate='auto'`` full-batch default.
 
+    schedule : {'constant', 'invscaling', 'adaptive'}, default='constant'
+        The step sizes of mini-batch SGD (``batch_size`` set) and of
+        ``partial_fit`` streams, as ``SGDClassifier``'s ``learning_rate``
+        options, with ``learning_rate`` as their first step ``eta0``
+        (``'auto'``: ``1 / L``).  ``'constant'``: every step is
+        ``learning_rate``.  ``'invscaling'``: ``learning_rate / sqrt(t)``,
+        with ``t`` one plus the samples seen before the step (counted over
+        a whole ``partial_fit`` stream), so that a stream settles instead
+        of moving around the optimum.  ``'adaptive'``: ``learning_rate``
+        until the epoch's objective (or validation score) has not improved
+        by ``tol`` for ``n_iter_no_change`` epochs (or ``partial_fit``
+        calls), then divided by 5, again and again; the fit stops once the
+        step is below ``1e-6``.  Other schedules than ``'constant'`` need
+        ``batch_size``.
+
     shuffle : bool, default=True
         Whether to shuffle the rows at every epoch (mini-batch mode only)
         and before the early-stopping split; ``False`` holds out the last
@@ -251,6 +266,7 @@ class GDLogisticRegression(LinearClassifierMixin, BaseSigmoidGD):
         batch_size=None,
         momentum=0.0,
         average=False,
+        schedule="constant",
         shuffle=True,
         random_state=None,
         early_stopping=False,
@@ -270,6 +286,7 @@ class GDLogisticRegression(LinearClassifierMixin, BaseSigmoidGD):
             batch_size=batch_size,
             momentum=momentum,
             average=average,
+            schedule=schedule,
             shuffle=shuffle,
             random_state=random_state,
             early_stopping=early_stopping,

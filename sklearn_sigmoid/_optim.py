@@ -90,7 +90,9 @@ import threadpoolctl
 from scipy.linalg.blas import get_blas_funcs
 from threadpoolctl import ThreadpoolController
 
+from sklearn_sigmoid import _sgd
 from sklearn_sigmoid._config import get_config
+from sklearn_sigmoid._sgd import LazySGD, StepSchedule
 
 # Halvings of a trial step before the line search tests for convergence.
 _HALVINGS_BEFORE_TEST = 8
@@ -659,6 +661,14 @@ class MiniBatchStep(_Stepper):
     value is the row-weighted mean of the batch objectives met during the
     pass, an estimate of the full objective (computing it would cost
     another pass).
+
+    The step of each batch comes from ``schedule`` (a
+    :class:`~sklearn_sigmoid._sgd.StepSchedule`; constant by default).
+    Without momentum, the epochs run in :class:`~sklearn_sigmoid._sgd.LazySGD`,
+    whose steps cost what the batch's non-zeros cost (the L2 shrink and the
+    running mean kept lazily); with momentum (whose velocity is dense) and
+    as the reference for the lazy path, the eager loop below: each batch's
+    subset objective and its full gradient.
     """
 
     def __init__(
@@ -671,6 +681,7 @@ class MiniBatchStep(_Stepper):
         shuffle,
         rng,
         state=None,
+        schedule=None,
     ):
         self.objective = objective
         self.W = W
@@ -679,27 +690,72 @@ class MiniBatchStep(_Stepper):
         self.batch_size = batch_size
         self.shuffle = shuffle
         self.rng = rng
-        self.velocity = _restored_velocity(state, W)
-        self.initial_value = objective.value(W)
-        self.step = learning_rate
+        # Dense, and kept only with momentum (the lazy epochs have none).
+        self.velocity = _restored_velocity(state, W) if momentum else None
+        # The objective at the start (the reference for divergence), computed
+        # by the first epoch before W moves: the compiled path takes it in one
+        # kernel pass, without the numpy calls of objective.value.
+        self._initial_value = None
+        if schedule is None:
+            schedule = StepSchedule("constant", learning_rate)
+        schedule.restore((state or {}).get("schedule"))
+        self.schedule = schedule
+        self.step = schedule.eta()
+        engine = _sgd.engine_for(objective, momentum)
+        self._lazy = (
+            None
+            if engine == "eager"
+            else LazySGD(objective, batch_size, compiled=engine == "compiled")
+        )
+
+    def _restore(self, state):
+        super()._restore(state)
+        if self._lazy is not None:
+            # The lazy epochs keep their running mean without this buffer.
+            self._average_step = None
+
+    @property
+    def initial_value(self):
+        if self._initial_value is None:
+            self._initial_value = self.objective.value(self.W)
+        return self._initial_value
+
+    @initial_value.setter
+    def initial_value(self, value):
+        self._initial_value = value
 
     def _state(self):
         # The generator too: a warm start goes on with the next shuffles.
-        return {"velocity": self.velocity, "rng": self.rng}
+        return {
+            "velocity": self.velocity,
+            "rng": self.rng,
+            "schedule": self.schedule.get_state(),
+        }
 
     def epoch(self):
         n = self.objective.n_samples
         order = self.rng.permutation(n) if self.shuffle else np.arange(n)
+        if self._lazy is not None:
+            total = self._lazy.epoch(self, order)
+        else:
+            total = self._eager_epoch(order)
+        self.step = self.schedule.eta()
+        return total / n
+
+    def _eager_epoch(self, order):
+        if self._initial_value is None:  # before W moves
+            self._initial_value = self.objective.value(self.W)
         total = 0.0
         W = self.W
-        for start in range(0, n, self.batch_size):
+        schedule = self.schedule
+        for start in range(0, len(order), self.batch_size):
             rows = order[start : start + self.batch_size]
             # A batch of zero-weight rows still takes its penalty step: the
             # penalty is part of every batch's share of the objective.
             value, grad = self.objective.subset(rows).value_grad(W)
             # In place (W is this stepper's own array): a batch costs no
             # parameter-sized temporaries beyond its gradient.
-            grad *= self.learning_rate
+            grad *= schedule.eta()
             if self.momentum:
                 self.velocity *= self.momentum
                 self.velocity -= grad
@@ -707,9 +763,10 @@ class MiniBatchStep(_Stepper):
             else:
                 W -= grad
             self._record(W, len(rows))
+            schedule.t += len(rows)
             total += len(rows) * value
         self.W = W
-        return total / n
+        return total
 
 
 def make_stepper(
@@ -723,14 +780,26 @@ def make_stepper(
     rng,
     state=None,
     average=False,
+    schedule="constant",
 ):
     """Choose the update rule for the given settings (see the module doc).
 
     ``state`` is a previous stepper's :meth:`get_state`, so that a warm-started
     fit continues where the last one stopped (momentum, spectral step, the
-    iterate and running mean when averaging).
+    iterate and running mean when averaging).  ``schedule`` (see
+    :mod:`sklearn_sigmoid._sgd`) applies to mini-batch SGD only; with a
+    schedule other than ``'constant'`` a ``batch_size`` covering the rows
+    still makes mini-batch steps (one batch an epoch), so that a stream's
+    short chunk follows the same schedule as the others.
     """
-    full_batch = batch_size is None or batch_size >= objective.n_samples
+    if schedule != "constant" and batch_size is None:
+        raise ValueError(
+            f"schedule={schedule!r} sets the step sizes of mini-batch SGD; "
+            f"set batch_size (e.g. batch_size=32), or use schedule='constant'."
+        )
+    full_batch = batch_size is None or (
+        batch_size >= objective.n_samples and schedule == "constant"
+    )
     iterate = (state or {}).get("iterate")
     if average and iterate is not None and iterate.shape == W.shape:
         # The fitted parameters are the mean; descent goes on from the iterate.
@@ -765,7 +834,15 @@ def make_stepper(
         else:
             rng = (state or {}).get("rng", rng)
             stepper = MiniBatchStep(
-                objective, W, learning_rate, momentum, batch_size, shuffle, rng, state
+                objective,
+                W,
+                learning_rate,
+                momentum,
+                batch_size,
+                shuffle,
+                rng,
+                state,
+                schedule=StepSchedule(schedule, learning_rate),
             )
     stepper.average = average
     stepper._restore(state)

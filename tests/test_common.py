@@ -18,6 +18,9 @@ MINI_BATCH = [
     SigmoidNeuronRegressor(batch_size=16, random_state=0),
     SigmoidNeuronRegressor(loss="cross_entropy", batch_size=16, random_state=0),
     GDLogisticRegression(batch_size=16, average=True, random_state=0),
+    # The step-size schedules of streams (sklearn_sigmoid/_sgd.py).
+    GDLogisticRegression(batch_size=16, schedule="invscaling", random_state=0),
+    SigmoidNeuronRegressor(batch_size=16, schedule="adaptive", random_state=0),
 ]
 
 # As for SGDClassifier.  A weighted row pulls as its repeats do in

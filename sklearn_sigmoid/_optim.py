@@ -689,20 +689,15 @@ def make_stepper(
 
     ``state`` is a previous stepper's :meth:`get_state`, so that a warm-started
     fit continues where the last one stopped (momentum, spectral step, the
-    iterate and running mean when averaging).
+    iterate and running mean when averaging).  The settings are taken as
+    valid (the estimator checks how they combine): with ``learning_rate='auto'``,
+    full batches and no momentum the line search runs, whatever ``average``.
     """
     full_batch = batch_size is None or batch_size >= objective.n_samples
     iterate = (state or {}).get("iterate")
     if average and iterate is not None and iterate.shape == W.shape:
         # The fitted parameters are the mean; descent goes on from the iterate.
         W = iterate.astype(W.dtype, copy=True)
-    if average and learning_rate == "auto" and batch_size is None and not momentum:
-        raise ValueError(
-            "average applies to fixed-step and mini-batch gradient descent; "
-            "with learning_rate='auto', full batches and no momentum the "
-            "steps come from a line search, whose iterates need no "
-            "averaging. Set batch_size, momentum or a float learning_rate."
-        )
     if learning_rate == "auto" and full_batch and not momentum and not average:
         metric = objective.step_metric()
         stepper = SpectralStep(
@@ -756,13 +751,13 @@ def _check_start(value, grad):
         return
     raise ValueError(
         f"The training objective is not finite at the starting point "
-        f"(objective {value!r}): the start (coef_init, intercept_init or a "
-        f"warm start), the sample weights, or the scale of the features "
-        f"overflow. Check them, and scale the features if they are very large."
+        f"(objective {value!r}): the starting parameters (given or warm-started), "
+        f"the sample weights, or the scale of the features overflow. Check "
+        f"them, and scale the features if they are very large."
     )
 
 
-def _check_divergence(value, W, initial_value, learning_rate):
+def _check_divergence(value, W, initial_value, step):
     # W.sum() is finite exactly when every entry is (short of overflow, which
     # is divergence too): one pass instead of two.  W is None for a monotone
     # rule, whose W stays finite while its objective does.
@@ -771,9 +766,7 @@ def _check_divergence(value, W, initial_value, learning_rate):
             return
     raise DivergenceError(
         f"Gradient descent diverged: the training objective went from "
-        f"{initial_value:.4g} to {value:.4g}. The learning rate "
-        f"{learning_rate!r} is too large for this data; use a smaller one, or "
-        f"learning_rate='auto', which computes a safe step from the data."
+        f"{initial_value:.4g} to {value:.4g} with steps of {step:.4g}."
     )
 
 
@@ -783,7 +776,6 @@ def run_epochs(
     max_iter,
     stopping=None,
     monitor=None,
-    learning_rate="auto",
     verbose=0,
     hooks=None,
 ):
@@ -801,8 +793,6 @@ def run_epochs(
     monitor : callable or None
         ``monitor(W) -> score`` (higher is better), e.g. a validation score;
         the parameters with the best score are returned.
-    learning_rate : float or 'auto'
-        Only used in the divergence message.
     verbose : int
         Print one line per epoch when > 0, and a closing line saying why
         descent stopped.
@@ -835,7 +825,7 @@ def run_epochs(
                 value,
                 None if stepper.monotone else stepper.W,
                 stepper.initial_value,
-                learning_rate,
+                stepper.step,
             )
             loss_curve.append(value)
             watched = value

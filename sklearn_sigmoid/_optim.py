@@ -50,7 +50,7 @@ Stopping
 :class:`OptimalityRule` ends full-batch descent once the fit is known to be
 near the optimum: for the cross-entropies with ``alpha > 0`` when the duality
 gap (a certified bound on ``J(W) - min J``, see
-:meth:`~sklearn_sigmoid._objective.L2Penalty.duality_gap`) is at most ``tol``
+:meth:`~sklearn_sigmoid._objective.Objective.duality_gap`) is at most ``tol``
 times the objective; otherwise (the squared error, which is not convex, or
 ``alpha = 0``) when every gradient entry is at most ``tol``, as lbfgs's test.
 :class:`StoppingRule` is scikit-learn's ``SGDClassifier`` rule, for noisy
@@ -364,10 +364,9 @@ class _Stepper:
 
     def duality_gap(self):
         """Certified bound on ``J(W) - min J`` at the current point, or inf."""
-        certify = getattr(self.objective, "duality_gap", None)
-        if certify is None or self.raw is None:
+        if self.raw is None:
             return np.inf
-        return certify(self.W, self.raw, self.grad, self.value)
+        return self.objective.duality_gap(self.W, self.raw, self.grad, self.value)
 
 
 class FixedStep(_Stepper):
@@ -379,16 +378,14 @@ class FixedStep(_Stepper):
         self.momentum = momentum
         self.velocity = _restored_velocity(state, W)
         self.W = W
-        # Raw scores are kept where the objective can certify its gap from them.
-        self._keep_raw = hasattr(objective, "duality_gap")
         self.value, self.grad = self._value_grad()
         _check_start(self.value, self.grad)
         self.initial_value = self.value
         self.step = learning_rate
 
     def _value_grad(self, out=None):
-        if self._keep_raw:
-            self.raw = self.objective.raw_float64(self.W)
+        # Raw scores are kept: the objective certifies its gap from them.
+        self.raw = self.objective.raw_float64(self.W)
         return self.objective.value_grad(self.W, self.raw, out=out)
 
     def epoch(self):
@@ -601,8 +598,8 @@ class SpectralStep(_Stepper):
         self._n += 1
         self.step = t
         self._move(t, d)
-        if raw is not self.raw and isinstance(self.raw, np.ndarray):
-            self._spare_raw = self.raw
+        if raw is not self.raw:
+            self._spare_raw = self.objective.spare_raw(self.raw)
         self.raw = raw
         self.value = value
         self.grad = self.objective.gradient_from_partial(self.W, G, out=free_grad)

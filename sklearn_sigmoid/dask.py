@@ -76,7 +76,7 @@ except ImportError as exc:  # pragma: no cover - exercised without the extra
 
 from sklearn_sigmoid._base import BaseSigmoidGD
 from sklearn_sigmoid._config import get_config
-from sklearn_sigmoid._objective import L2Penalty, LinearObjective, power_iteration
+from sklearn_sigmoid._objective import LinearObjective, Objective
 from sklearn_sigmoid._optim import one_blas_thread
 
 __all__ = ["DistributedObjective", "fit_distributed"]
@@ -238,18 +238,20 @@ class _Blocks:
 # -- the objective, seen from the client ----------------------------------------
 
 
-class DistributedObjective(L2Penalty):
+class DistributedObjective(Objective):
     """A :class:`~sklearn_sigmoid._objective.LinearObjective` over row blocks.
 
     Each block's :class:`LinearObjective` (its rows, encoded targets and
     weights normalised by the *total* weight, no penalty) lives on a worker as
     the result of a Dask future; this object adds the blocks' data terms and
-    gradients, and the L2 penalty once.  Raw scores and their gradients
-    (``raw``, ``G``) stay on the workers as lists of futures, one per block.
-    It has the methods the update rules call, so
-    :class:`~sklearn_sigmoid._optim.SpectralStep` and ``FixedStep`` run on it
-    unchanged.  Their ``out=`` arguments (arrays to reuse in memory) are
-    accepted and ignored: results arrive from the cluster as new arrays.
+    gradients.  Raw scores and their gradients (``raw``, ``G``) stay on the
+    workers as lists of futures, one per block.  It implements the
+    primitives of :class:`~sklearn_sigmoid._objective.Objective`, which adds
+    the L2 penalty once and owns the Lipschitz bounds, the step metric, the
+    duality gap and ``out=`` (gradients are written into it, as in memory);
+    the update rules of :mod:`sklearn_sigmoid._optim` run on it unchanged.
+    Raw scores live on the workers: :meth:`spare_raw` offers no buffer, so
+    a :meth:`trial` is never given one.
 
     Parameters
     ----------
@@ -282,7 +284,7 @@ class DistributedObjective(L2Penalty):
         self.alpha = alpha
         self.fit_intercept = fit_intercept
         self._n_samples = n_samples
-        self.n_features = n_features
+        self._n_features = n_features
         if blas_threads is None:
             blas_threads = get_config()["blas_threads"]
         self.blas_threads = blas_threads
@@ -290,6 +292,10 @@ class DistributedObjective(L2Penalty):
     @property
     def n_samples(self):
         return self._n_samples
+
+    @property
+    def n_features(self):
+        return self._n_features
 
     def _map(self, func, *per_block, **shared):
         """One task per block, run under the BLAS thread setting."""
@@ -337,20 +343,19 @@ class DistributedObjective(L2Penalty):
         else:
             results = self._map(_part_value_grad_at, raw.futures, i=raw.index)
         data, grad = self._sum(results)
-        return data + self._penalty(W), self._with_penalty_gradient(
-            W, grad.astype(W.dtype, copy=False)
-        )
+        return data + self._penalty(W), self._with_penalty_gradient(W, grad, out=out)
 
     def trial(self, raw, t, raw_dir, out=None):
+        if out is not None:
+            raise ValueError("The raw scores live on the workers: no out= buffer.")
         results = self._map(
             _part_trial, raw.futures, raw_dir.futures, t=t, i=raw.index, j=raw_dir.index
         )
         values = self._gather(self.client.map(_item, results, i=0, pure=False))
         return sum(values), _Blocks(results, 1), _Blocks(results, 2)
 
-    def gradient_from_partial(self, W, G, out=None):
-        grad = self._sum(self._map(_part_data_gradient, G.futures, i=G.index))
-        return self._with_penalty_gradient(W, grad.astype(W.dtype, copy=False))
+    def data_gradient(self, G):
+        return self._sum(self._map(_part_data_gradient, G.futures, i=G.index))
 
     def _output_means(self, raw):
         return self._sum(self._map(_part_output_means, raw.futures, i=raw.index))
@@ -362,24 +367,14 @@ class DistributedObjective(L2Penalty):
             )
         )
 
-    def _dual_constants(self):
-        if getattr(self, "_dual_cache", None) is None:
-            self._dual_cache = self._sum(self._map(_part_dual_constants))
-        return self._dual_cache
+    def _compute_dual_constants(self):
+        return self._sum(self._map(_part_dual_constants))
 
-    def column_square_means(self):
-        if getattr(self, "_column_square_means", None) is None:
-            self._column_square_means = self._sum(self._map(_part_column_square_means))
-        return self._column_square_means
+    def _compute_column_square_means(self):
+        return self._sum(self._map(_part_column_square_means))
 
-    def lipschitz(self, n_power_iter=30):
-        def operator(v):
-            return self._sum(self._map(_part_hessian_bound, v=self._share(v)))
-
-        lam = power_iteration(
-            operator, self.n_features + 1, self.fit_intercept, n_power_iter
-        )
-        return self.loss.curvature * 1.05 * lam + self.alpha
+    def _hessian_bound_operator(self, v):
+        return self._sum(self._map(_part_hessian_bound, v=self._share(v)))
 
 
 # -- the entry point ---------------------------------------------------------------

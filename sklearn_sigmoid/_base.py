@@ -607,8 +607,13 @@ class BaseSigmoidGD(CallbackSupportMixin, BaseEstimator):
         intercept_init=None,
         classes=None,
         partial=False,
+        epoch_callback=None,
     ):
-        """``fit`` and ``partial_fit`` on data in memory."""
+        """``fit`` and ``partial_fit`` on data in memory.
+
+        ``epoch_callback``: see :meth:`_descend` (how inspection records a
+        descent path in one fit).
+        """
         with self._commit_on_success():
             prepared = self._prepare_fit(
                 InMemoryData(X, y, sample_weight),
@@ -617,7 +622,7 @@ class BaseSigmoidGD(CallbackSupportMixin, BaseEstimator):
                 classes=classes,
                 partial=partial,
             )
-            return self._descend(prepared)
+            return self._descend(prepared, epoch_callback)
 
     def _prepare_fit(
         self,
@@ -723,12 +728,14 @@ class BaseSigmoidGD(CallbackSupportMixin, BaseEstimator):
             partial=partial,
         )
 
-    def _descend(self, prepared):
+    def _descend(self, prepared, epoch_callback=None):
         """Run gradient descent as :meth:`_prepare_fit` set it up; set the attributes.
 
         The part of fitting that does not care where the data lives: the
         objective may be in memory (:class:`LinearObjective`) or spread over
-        a cluster (:mod:`sklearn_sigmoid.dask`).
+        a cluster (:mod:`sklearn_sigmoid.dask`).  ``epoch_callback`` (an
+        :class:`~sklearn_sigmoid._optim.EpochCallback`) is called around every
+        epoch, after the scikit-learn callbacks set with ``set_callbacks``.
         """
         objective, W, monitor = prepared.objective, prepared.W, prepared.monitor
         partial, continue_fit = prepared.partial, prepared.continue_fit
@@ -750,6 +757,7 @@ class BaseSigmoidGD(CallbackSupportMixin, BaseEstimator):
             stopping = self._stopping_rule(partial, full_batch, monitor)
             max_iter = 1 if partial else self.max_iter
             with epoch_hooks(self, max_iter) as hooks:
+                callbacks = [c for c in (hooks, epoch_callback) if c is not None]
                 try:
                     result = run_epochs(
                         stepper,
@@ -757,7 +765,7 @@ class BaseSigmoidGD(CallbackSupportMixin, BaseEstimator):
                         stopping=stopping,
                         monitor=monitor,
                         verbose=self.verbose,
-                        hooks=hooks,
+                        callbacks=callbacks,
                     )
                 except DivergenceError as error:
                     raise DivergenceError(

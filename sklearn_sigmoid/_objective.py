@@ -598,6 +598,21 @@ class LinearObjective(Objective):
             self._penalty(W)
         )
 
+    def data_terms(self, raws):
+        """The data term at each of ``m`` raw-score arrays, shape ``(m, n, k)``.
+
+        What :meth:`value` computes without the penalty, for many points in
+        one call (e.g. a grid of parameters drawn as a loss surface); equal
+        to it to rounding.
+        """
+        m, n, k = raws.shape
+        loss = self.loss.loss(raws.reshape(-1, k), np.tile(self.Y, (m, 1)))
+        data = loss.reshape(m, n).astype(np.float64, copy=False) @ self._weights64
+        with np.errstate(over="ignore", invalid="ignore"):
+            overflowed = ~np.isfinite(raws.sum(axis=(1, 2), dtype=np.float64))
+        data[overflowed] = np.inf  # as _unless_overflowed
+        return data
+
     def data_term(self, raw):
         """Weighted mean loss at raw scores, and ``G``, its gradient w.r.t. them.
 

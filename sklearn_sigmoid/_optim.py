@@ -206,6 +206,23 @@ class DivergenceError(ValueError):
     """Raised when gradient descent blows up because the step is too large."""
 
 
+class EpochCallback:
+    """What :func:`run_epochs` calls around every epoch: the one hook of the loop.
+
+    Subclass it and override either method.  scikit-learn's callbacks
+    (:class:`sklearn_sigmoid._callbacks.EpochHooks`) and the paths recorded
+    by :mod:`sklearn_sigmoid.inspection` both come through it.
+    """
+
+    def begin(self):
+        """Called before each epoch."""
+
+    def end(self, value, W):
+        """Called after each epoch with its objective and the parameters to
+        report (the running mean when averaging); return True to stop."""
+        return False
+
+
 class StoppingRule:
     """Stop when a value fails to improve by ``tol`` for several epochs.
 
@@ -774,7 +791,7 @@ def run_epochs(
     stopping=None,
     monitor=None,
     verbose=0,
-    hooks=None,
+    callbacks=(),
 ):
     """Run epochs of ``stepper`` until the stopping rule or ``max_iter``.
 
@@ -793,10 +810,10 @@ def run_epochs(
     verbose : int
         Print one line per epoch when > 0, and a closing line saying why
         descent stopped.
-    hooks : EpochHooks or None
-        scikit-learn callbacks (see :mod:`._callbacks`): ``hooks.begin()``
-        before each epoch, ``hooks.end(value, W)`` after it; a True from
-        ``end`` stops descent (reason ``"callback"``).
+    callbacks : sequence of EpochCallback
+        ``begin()`` is called before each epoch, ``end(value, W)`` after it
+        (every one, in order); a True from any ``end`` stops descent (reason
+        ``"callback"``).
 
     Returns
     -------
@@ -815,8 +832,8 @@ def run_epochs(
     n_iter = 0
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for n_iter in range(1, max_iter + 1):
-            if hooks is not None:
-                hooks.begin()
+            for callback in callbacks:
+                callback.begin()
             value = stepper.epoch()
             _check_divergence(
                 value,
@@ -833,7 +850,8 @@ def run_epochs(
                     best_score, best_W = score, stepper.solution().copy()
                 watched = -score
             stop = stopping is not None and stopping.update(watched, stepper)
-            if hooks is not None and hooks.end(value, stepper.solution()):
+            asked = [callback.end(value, stepper.solution()) for callback in callbacks]
+            if any(asked):
                 stop, stopping_reason = True, "callback"
             else:
                 stopping_reason = getattr(stopping, "reason", None)

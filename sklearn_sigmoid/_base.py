@@ -49,12 +49,6 @@ from sklearn_sigmoid._optim import (
     run_epochs,
 )
 
-# Optimiser state that describes one chunk's objective, not the stream
-# (see _optim: the divergence reference and the spectral step's last pair).
-_CHUNK_STATE = frozenset(
-    {"initial_value", "step", "n", "previous_grad", "previous_g_sq"}
-)
-
 _SCALE_ADVICE = (
     "scale the data, e.g. with sklearn.preprocessing.StandardScaler or "
     "MaxAbsScaler (https://scikit-learn.org/stable/modules/preprocessing.html)"
@@ -510,7 +504,7 @@ class BaseSigmoidGD(CallbackSupportMixin, BaseEstimator):
         """Everything a fit may set (all but the parameters), to restore on failure."""
         params = self.get_params(deep=False)
         saved = {k: v for k, v in vars(self).items() if k not in params}
-        rng = (saved.get("_optimizer_state") or {}).get("rng")
+        rng = getattr(saved.get("_optimizer_state"), "rng", None)
         return saved, (rng, rng.get_state()) if rng is not None else None
 
     @contextmanager
@@ -712,12 +706,9 @@ class BaseSigmoidGD(CallbackSupportMixin, BaseEstimator):
             else None
         )
         if partial and state is not None:
-            # What belongs to the previous chunk's objective stays behind:
-            # divergence is judged against this chunk's own start (a later
-            # chunk may simply have a higher loss than the first), and a
-            # spectral step from two gradients of different chunks means
-            # nothing (it shrank the step to its floor).
-            state = {k: v for k, v in state.items() if k not in _CHUNK_STATE}
+            # What belongs to the previous chunk's objective stays behind (a
+            # spectral step from two chunks' gradients shrank to its floor).
+            state = state.for_next_chunk()
         return PreparedFit(
             objective=objective,
             W=W,

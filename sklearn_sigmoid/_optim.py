@@ -59,18 +59,20 @@ has not improved on the best one by at least ``tol`` for
 ``n_iter_no_change`` consecutive epochs.
 """
 
+import dataclasses
 import math
 import threading
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 import threadpoolctl
-from scipy.linalg.blas import get_blas_funcs
 from threadpoolctl import ThreadpoolController
 
 from sklearn_sigmoid._config import get_config
+from sklearn_sigmoid._kernels import blas_axpy as _axpy
 
 # Halvings of a trial step before the line search tests for convergence.
 _HALVINGS_BEFORE_TEST = 8
@@ -195,13 +197,6 @@ def _max_abs(a):
     return max(float(a.max()), -float(a.min()))
 
 
-def _axpy(W):
-    """BLAS ``axpy`` for W's dtype if it updates W's own memory, else None."""
-    if not (W.flags.c_contiguous and W.dtype in (np.float32, np.float64)):
-        return None
-    return get_blas_funcs("axpy", (W,))
-
-
 class DivergenceError(ValueError):
     """Raised when gradient descent blows up because the step is too large."""
 
@@ -308,8 +303,52 @@ class OptimalityRule:
         return False
 
 
+@dataclass
+class OptimizerState:
+    """Where a warm start (or the next ``partial_fit`` chunk) continues from.
+
+    One record for every update rule; the fields a rule does not use stay
+    at their defaults.
+    """
+
+    #: The objective where descent started: the reference for divergence.
+    initial_value: float = None
+    #: The parameters descent goes on from (with averaging, not the mean).
+    iterate: np.ndarray = None
+    #: Averaging: the running mean, how many iterates it holds, rows seen.
+    average: np.ndarray = None
+    n_averaged: int = 0
+    samples_seen: int = 0
+    #: Momentum.
+    velocity: np.ndarray = None
+    #: Mini-batches: the generator of the shuffles.
+    rng: np.random.RandomState = None
+    #: The spectral step: the last step, epochs taken, the last gradient
+    #: and its squared norm.
+    step: float = None
+    n: int = 0
+    previous_grad: np.ndarray = None
+    previous_g_sq: float = None
+
+    def for_next_chunk(self):
+        """This state without what describes one chunk's objective.
+
+        Divergence is judged against the next chunk's own start (a later
+        chunk may simply have a higher loss than the first), and a spectral
+        step from two gradients of different chunks means nothing.
+        """
+        return dataclasses.replace(
+            self,
+            initial_value=None,
+            step=None,
+            n=0,
+            previous_grad=None,
+            previous_g_sq=None,
+        )
+
+
 def _restored_velocity(state, W):
-    velocity = (state or {}).get("velocity")
+    velocity = None if state is None else state.velocity
     if velocity is None or velocity.shape != W.shape:
         return np.zeros_like(W)
     return velocity.astype(W.dtype, copy=True)
@@ -339,25 +378,38 @@ class _Stepper:
     samples_seen = 0
 
     def get_state(self):
-        return {
-            "initial_value": self.initial_value,
-            "iterate": self.W,
-            "average": self.W_average,
-            "n_averaged": self.n_averaged,
-            "samples_seen": self.samples_seen,
+        """The :class:`OptimizerState` a later fit continues from."""
+        return OptimizerState(
+            initial_value=self.initial_value,
+            iterate=self.W,
+            average=self.W_average,
+            n_averaged=self.n_averaged,
+            samples_seen=self.samples_seen,
             **self._state(),
-        }
+        )
 
     def _restore(self, state):
-        if state and "initial_value" in state:
-            self.initial_value = state["initial_value"]
-        if state and self.average:
-            average = state.get("average")
+        if state is None:
+            return
+        if state.initial_value is not None:
+            self.initial_value = state.initial_value
+        if self.average:
+            average = state.average
             if average is not None and average.shape == self.W.shape:
                 self.W_average = average.astype(self.W.dtype, copy=True)
                 self._average_step = np.empty_like(self.W_average)
-                self.n_averaged = state["n_averaged"]
-            self.samples_seen = state.get("samples_seen", 0)
+                self.n_averaged = state.n_averaged
+            self.samples_seen = state.samples_seen
+
+    def _apply_step(self, W, scaled_grad):
+        """The update rule, written once: ``W -= scaled_grad`` or, with
+        momentum ``mu``, ``V <- mu * V - scaled_grad; W += V`` (in place)."""
+        if self.momentum:
+            self.velocity *= self.momentum
+            self.velocity -= scaled_grad
+            W += self.velocity
+        else:
+            W -= scaled_grad
 
     def _record(self, W, n_rows):
         """Count the rows an update used; fold ``W`` into the running mean."""
@@ -410,12 +462,7 @@ class FixedStep(_Stepper):
         # (fresh from value_grad at the start, ours since) is scaled where it
         # lies and then refilled with the next gradient.
         scaled = np.multiply(self.grad, self.learning_rate, out=self.grad)
-        if self.momentum:
-            self.velocity *= self.momentum
-            self.velocity -= scaled
-            self.W += self.velocity
-        else:
-            self.W -= scaled
+        self._apply_step(self.W, scaled)
         self._record(self.W, self.objective.n_samples)
         self.value, self.grad = self._value_grad(out=self.grad)
         return self.value
@@ -467,12 +514,12 @@ class SpectralStep(_Stepper):
         self._spare_raw = None  # the raw scores' array of the step before
         self._axpy = None  # BLAS axpy for W's dtype, False if none applies
         self._n = 0
-        prev = (state or {}).get("previous_grad")
+        prev = None if state is None else state.previous_grad
         if prev is not None and prev.shape == W.shape:
             # Continue a warm-started fit: the last step and gradient give the
             # next spectral step, as in one uninterrupted fit.
-            self.step, self._n = state["step"], state["n"]
-            self._prev_g, self._prev_g_sq = prev, state["previous_g_sq"]
+            self.step, self._n = state.step, state.n
+            self._prev_g, self._prev_g_sq = prev, state.previous_g_sq
             if metric is not None:
                 self._prev_d = prev * metric
 
@@ -675,12 +722,7 @@ class MiniBatchStep(_Stepper):
             # In place (W is this stepper's own array): a batch costs no
             # parameter-sized temporaries beyond its gradient.
             grad *= self.learning_rate
-            if self.momentum:
-                self.velocity *= self.momentum
-                self.velocity -= grad
-                W += self.velocity
-            else:
-                W -= grad
+            self._apply_step(W, grad)
             self._record(W, len(rows))
             total += len(rows) * value
         self.W = W
@@ -708,7 +750,7 @@ def make_stepper(
     full batches and no momentum the line search runs, whatever ``average``.
     """
     full_batch = batch_size is None or batch_size >= objective.n_samples
-    iterate = (state or {}).get("iterate")
+    iterate = None if state is None else state.iterate
     if average and iterate is not None and iterate.shape == W.shape:
         # The fitted parameters are the mean; descent goes on from the iterate.
         W = iterate.astype(W.dtype, copy=True)
@@ -728,7 +770,8 @@ def make_stepper(
         if full_batch:
             stepper = FixedStep(objective, W, learning_rate, momentum, state)
         else:
-            rng = (state or {}).get("rng", rng)
+            if state is not None and state.rng is not None:
+                rng = state.rng
             stepper = MiniBatchStep(
                 objective, W, learning_rate, momentum, batch_size, shuffle, rng, state
             )

@@ -332,7 +332,7 @@ def test_warm_start_leaves_the_state_it_continues_from_alone(cancer):
     # hands over belong to the previous fit's state and must stay intact.
     X, y = cancer
     clf = GDLogisticRegression(warm_start=True, max_iter=5, tol=None).fit(X, y)
-    state = clf._optimizer_state
+    state = vars(clf._optimizer_state)  # the OptimizerState's fields
     kept = {k: v.copy() for k, v in state.items() if isinstance(v, np.ndarray)}
     clf.fit(X, y)
     for key, value in kept.items():

@@ -287,3 +287,33 @@ def test_fit_without_the_private_kernels(dtype, monkeypatch):
     atol = 1e-3 if dtype == np.float32 else 1e-8
     assert_allclose(public.predict_proba(X), fast.predict_proba(X), atol=atol)
     assert_allclose(public.loss_curve_[-1], fast.loss_curve_[-1], rtol=atol)
+
+
+def test_the_objective_contract_is_declared():
+    # The optimiser's contract is an abstract base: an objective missing a
+    # primitive cannot be made, and the shared formulas (the penalty with
+    # out=, the Lipschitz bound) come from the base.
+    from sklearn_sigmoid._objective import Objective
+
+    class Incomplete(Objective):
+        pass
+
+    with pytest.raises(TypeError, match="abstract"):
+        Incomplete()
+    X = np.random.RandomState(0).rand(30, 3)
+    Y = (X[:, :1] > 0.5) * 1.0
+    obj = LinearObjective(
+        get_loss("cross_entropy", "sigmoid"), X, Y, np.ones(30), 0.5, True
+    )
+    assert isinstance(obj, Objective)
+    W = np.full((1, 4), 0.3)
+    _, grad = obj.value_grad(W)
+    out = np.full_like(W, np.nan)
+    assert (
+        obj._with_penalty_gradient(
+            W, obj.data_gradient(obj.data_term(obj.raw(W))[1]), out=out
+        )
+        is out
+    )
+    assert_allclose(out, grad, rtol=1e-12)
+    assert obj.lipschitz() >= obj.loss.curvature * 0 + obj.alpha

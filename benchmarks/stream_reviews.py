@@ -698,27 +698,68 @@ def write_markdown(path, report, args, final, pass_lines, memory_lines, curves):
     )
 
 
+def split_files(args):
+    """``(train_idx, test_idx, X_test, y_test)``: the held-out files hashed."""
+    target = list_movie_reviews(args.data_home).target
+    train_idx, test_idx = train_test_split(
+        np.arange(len(target)), test_size=0.2, stratify=target, random_state=args.seed
+    )
+    test_texts, y_test = read_all(args.data_home, test_idx)
+    X_test = make_vectorizer().transform(test_texts)
+    log(
+        f"{len(target)} reviews: {len(train_idx)} streamed for training, "
+        f"{len(test_idx)} held out (stratified, by file position); chunks of "
+        f"{args.chunk_size}, {args.passes} passes, HashingVectorizer(2**18), "
+        f"one BLAS thread"
+    )
+    return train_idx, test_idx, X_test, y_test
+
+
+def print_summary(curves, pass_lines, final, memory_lines, total, grid_seconds):
+    log()
+    log(
+        "Held-out accuracy while streaming (first pass by chunk, then end of each "
+        "pass; every chunk in the Markdown/JSON):"
+    )
+    log(curve_table(*curves, every_chunk=False))
+    log()
+    log("\n".join(pass_lines))
+    log()
+    log(summary_table(final))
+    log()
+    log("\n".join(memory_lines))
+    log(f"\ntotal {total:.0f} s (settings grid {grid_seconds:.0f} s)")
+
+
+def build_report(args, n_train, n_test, settings, grid, grid_seconds, final, memory):
+    """The JSON report's setup and results (the curves are added by main)."""
+    return {
+        "dataset": "Pang & Lee polarity v2.0",
+        "n_train": n_train,
+        "n_test": n_test,
+        "test_split": f"train_test_split(test_size=0.2, stratify=labels, "
+        f"random_state={args.seed}) on file positions",
+        "chunk_size": args.chunk_size,
+        "passes": args.passes,
+        "seed": args.seed,
+        "vectorizer": "HashingVectorizer(n_features=2**18, alternate_sign=False, "
+        "norm='l2')",
+        "settings": settings,
+        "settings_grid": grid,
+        "settings_grid_seconds": grid_seconds,
+        "final": final,
+        "memory": memory,
+    }
+
+
 def main(argv=None):
     args = parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     warnings.simplefilter("ignore", ConvergenceWarning)
     started = time.perf_counter()
-    listing = list_movie_reviews(args.data_home)
-    target = listing.target
-    train_idx, test_idx = train_test_split(
-        np.arange(len(target)), test_size=0.2, stratify=target, random_state=args.seed
-    )
+    train_idx, test_idx, X_test, y_test = split_files(args)
     n_train = len(train_idx)
-    test_texts, y_test = read_all(args.data_home, test_idx)
-    X_test = make_vectorizer().transform(test_texts)
-    del test_texts
-    log(
-        f"{len(target)} reviews: {n_train} streamed for training, "
-        f"{len(test_idx)} held out (stratified, by file position); chunks of "
-        f"{args.chunk_size}, {args.passes} passes, HashingVectorizer(2**18), "
-        f"one BLAS thread"
-    )
 
     with threadpool_limits(1):
         in_memory, X_train, y_train = in_memory_fit(
@@ -760,44 +801,19 @@ def main(argv=None):
         f"- SGDClassifier: {pass_ends(curves[2])}",
     ]
     total = time.perf_counter() - started
+    print_summary(curves, pass_lines, final, memory_lines, total, grid_seconds)
 
-    log()
-    log(
-        "Held-out accuracy while streaming (first pass by chunk, then end of each "
-        "pass; every chunk in the Markdown/JSON):"
+    report = build_report(
+        args, n_train, len(test_idx), settings, grid, grid_seconds, final, memory
     )
-    log(curve_table(*curves, every_chunk=False))
-    log()
-    log("\n".join(pass_lines))
-    log()
-    log(summary_table(final))
-    log()
-    log("\n".join(memory_lines))
-    log(f"\ntotal {total:.0f} s (settings grid {grid_seconds:.0f} s)")
-
-    report = {
-        "dataset": "Pang & Lee polarity v2.0",
-        "n_train": n_train,
-        "n_test": len(test_idx),
-        "test_split": f"train_test_split(test_size=0.2, stratify=labels, "
-        f"random_state={args.seed}) on file positions",
-        "chunk_size": args.chunk_size,
-        "passes": args.passes,
-        "seed": args.seed,
-        "vectorizer": "HashingVectorizer(n_features=2**18, alternate_sign=False, "
-        "norm='l2')",
-        "settings": settings,
-        "settings_grid": grid,
-        "settings_grid_seconds": grid_seconds,
-        "final": final,
-        "memory": memory,
-        "curve_ours": curves[0],
-        "curve_ours_without_averaging": curves[1],
-        "curve_sgdclassifier": curves[2],
-        "in_memory": in_memory,
-        "machine": machine_info(blas_threads_during_fits=1),
-        "total_seconds": total,
-    }
+    report.update(
+        curve_ours=curves[0],
+        curve_ours_without_averaging=curves[1],
+        curve_sgdclassifier=curves[2],
+        in_memory=in_memory,
+        machine=machine_info(blas_threads_during_fits=1),
+        total_seconds=total,
+    )
     (out / "stream_reviews.json").write_text(json.dumps(report, indent=2, default=str))
     write_markdown(
         out / "stream_reviews.md", report, args, final, pass_lines, memory_lines, curves

@@ -102,7 +102,7 @@ class PreparedFit:
     W: np.ndarray  # the start, packed [coef | intercept]
     rng: np.random.RandomState
     monitor: object  # W -> validation score, or None
-    state: dict  # the optimiser state a warm start continues from, or None
+    state: object  # the OptimizerState a warm start continues from, or None
     continue_fit: bool  # a warm start or a later partial_fit call
     partial: bool  # one partial_fit epoch
 
@@ -660,19 +660,7 @@ class BaseSigmoidGD(CallbackSupportMixin, BaseEstimator):
         if warm:
             self._check_warm_start(before)
         encoding = self._apply_encoding(data, stream=partial)
-        self._check_weight_sum(
-            data.weight_total(),
-            "sample weights"
-            + (" of the training part" if validation is not None else "")
-            + (
-                " times class_weight"
-                if getattr(self, "class_weight", None) is not None
-                else ""
-            ),
-        )
-        if not partial:
-            encoding.check_encoded(data.target_sums(), data.weight_total())
-
+        self._check_encoded(data, encoding, partial, validation is not None)
         loss = get_loss(self.loss, encoding.link)
         continue_fit = not first_call or warm
         W = self._start_params(
@@ -684,40 +672,61 @@ class BaseSigmoidGD(CallbackSupportMixin, BaseEstimator):
             continue_fit,
             lambda: loss.intercept_only(data.mean_target()),
         )
-        monitor = None
-        if validation is not None:
-            X_val, y_val, sw_val = validation
-            Y_val = encoding.validation_targets(y_val).astype(dtype, copy=False)
-
-            def monitor(W):
-                return self._validation_score(W, X_val, Y_val, sw_val)
-
         # partial_fit: a chunk's weights count as they are (a unit weight
         # is one row), as in SGDClassifier, not relative to the chunk's own
         # total; a chunk with doubled weights pulls twice as hard.
         objective = data.objective(
             loss, float(self.alpha), self.fit_intercept, partial=partial
         )
-        if coef_init is not None or intercept_init is not None:
+        given_start = coef_init is not None or intercept_init is not None
+        if given_start:
             self._check_start(objective, W)
-        state = (
-            getattr(self, "_optimizer_state", None)
-            if continue_fit and coef_init is None and intercept_init is None
-            else None
-        )
-        if partial and state is not None:
-            # What belongs to the previous chunk's objective stays behind (a
-            # spectral step from two chunks' gradients shrank to its floor).
-            state = state.for_next_chunk()
         return PreparedFit(
             objective=objective,
             W=W,
             rng=rng,
-            monitor=monitor,
-            state=state,
+            monitor=self._validation_monitor(validation, encoding, dtype),
+            state=self._state_to_continue(continue_fit and not given_start, partial),
             continue_fit=continue_fit,
             partial=partial,
         )
+
+    def _check_encoded(self, data, encoding, partial, held_out):
+        """Refuse encoded data that leaves nothing to fit (zero total weight,
+        or, for a whole fit, a class that class_weight zeroed out)."""
+        self._check_weight_sum(
+            data.weight_total(),
+            "sample weights"
+            + (" of the training part" if held_out else "")
+            + (
+                " times class_weight"
+                if getattr(self, "class_weight", None) is not None
+                else ""
+            ),
+        )
+        if not partial:
+            encoding.check_encoded(data.target_sums(), data.weight_total())
+
+    def _validation_monitor(self, validation, encoding, dtype):
+        """``W -> validation score`` on the held-out rows, or None."""
+        if validation is None:
+            return None
+        X_val, y_val, sw_val = validation
+        Y_val = encoding.validation_targets(y_val).astype(dtype, copy=False)
+
+        def monitor(W):
+            return self._validation_score(W, X_val, Y_val, sw_val)
+
+        return monitor
+
+    def _state_to_continue(self, continuing, partial):
+        """The optimiser state this fit continues from, or None."""
+        state = getattr(self, "_optimizer_state", None) if continuing else None
+        if partial and state is not None:
+            # What belongs to the previous chunk's objective stays behind (a
+            # spectral step from two chunks' gradients shrank to its floor).
+            state = state.for_next_chunk()
+        return state
 
     def _descend(self, prepared, epoch_callback=None):
         """Run gradient descent as :meth:`_prepare_fit` set it up; set the attributes.

@@ -215,6 +215,11 @@ class Objective(ABC):
 
     # -- shared formulas -------------------------------------------------------
 
+    def value(self, W):
+        """``J(W)`` (by default from :meth:`value_grad`; cheaper where a subclass
+        can skip the gradient)."""
+        return self.value_grad(W)[0]
+
     def spare_raw(self, raw):
         """Raw scores the optimiser no longer needs, as a buffer for the next
         :meth:`trial`'s ``out`` (None: nothing to reuse, the default for

@@ -87,7 +87,13 @@ from sklearn.model_selection import train_test_split
 from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import DATA_HOME_HELP, default_data_home, machine_info, machine_line
+from _common import (
+    DATA_HOME_HELP,
+    RESULTS,
+    default_data_home,
+    machine_info,
+    machine_line,
+)
 
 from sklearn_sigmoid import DivergenceError, GDLogisticRegression
 from sklearn_sigmoid.datasets import iter_movie_reviews, list_movie_reviews
@@ -522,7 +528,7 @@ def build_parser():
     )
     parser.add_argument(
         "--out",
-        default=str(Path(__file__).parent / "results"),
+        default=str(RESULTS),
         help="folder for the Markdown, JSON and PNG outputs",
     )
     return parser

@@ -768,12 +768,16 @@ class BaseSigmoidGD(CallbackSupportMixin, BaseEstimator):
                         callbacks=callbacks,
                     )
                 except DivergenceError as error:
-                    raise DivergenceError(
+                    if not error.step_too_large:
+                        raise
+                    advice = DivergenceError(
                         f"{error} The learning rate {self.learning_rate!r} is "
                         f"too large for this data; use a smaller one, or "
                         f"learning_rate='auto', which computes a safe step from "
                         f"the data."
-                    ) from None
+                    )
+                    advice.step_too_large = True
+                    raise advice from None
             gap = result["gap"]
             if gap is None and full_batch and not partial:
                 gap = stepper.duality_gap()  # the final point's certificate

@@ -198,7 +198,13 @@ def _max_abs(a):
 
 
 class DivergenceError(ValueError):
-    """Raised when gradient descent blows up because the step is too large."""
+    """Raised when gradient descent blows up because the step is too large.
+
+    ``step_too_large`` is True where the objective itself blew up (a shorter
+    step is the remedy), False where the data's scale is the cause.
+    """
+
+    step_too_large = False
 
 
 class EpochCallback:
@@ -821,10 +827,12 @@ def _check_divergence(value, W, initial_value, step):
     if np.isfinite(value) and (W is None or np.isfinite(W.sum())):
         if value <= 10.0 * (abs(initial_value) + 1.0):
             return
-    raise DivergenceError(
+    error = DivergenceError(
         f"Gradient descent diverged: the training objective went from "
         f"{initial_value:.4g} to {value:.4g} with steps of {step:.4g}."
     )
+    error.step_too_large = True  # the caller knows which setting chose the step
+    raise error
 
 
 def run_epochs(

@@ -756,32 +756,44 @@ class BaseSigmoidGD(CallbackSupportMixin, BaseEstimator):
             )
             stopping = self._stopping_rule(partial, full_batch, monitor)
             max_iter = 1 if partial else self.max_iter
-            with epoch_hooks(self, max_iter) as hooks:
-                callbacks = [c for c in (hooks, epoch_callback) if c is not None]
-                try:
-                    result = run_epochs(
-                        stepper,
-                        max_iter=max_iter,
-                        stopping=stopping,
-                        monitor=monitor,
-                        verbose=self.verbose,
-                        callbacks=callbacks,
-                    )
-                except DivergenceError as error:
-                    if not error.step_too_large:
-                        raise
-                    advice = DivergenceError(
-                        f"{error} The learning rate {self.learning_rate!r} is "
-                        f"too large for this data; use a smaller one, or "
-                        f"learning_rate='auto', which computes a safe step from "
-                        f"the data."
-                    )
-                    advice.step_too_large = True
-                    raise advice from None
+            result = self._run_epochs(
+                stepper, max_iter, stopping, monitor, epoch_callback
+            )
             gap = result["gap"]
             if gap is None and full_batch and not partial:
                 gap = stepper.duality_gap()  # the final point's certificate
+        self._set_fit_results(result, stepper, gap, monitor, continue_fit, partial)
+        if not partial and self.tol is not None:
+            self._warn_if_not_converged(result, stopping)
+        return self
 
+    def _run_epochs(self, stepper, max_iter, stopping, monitor, epoch_callback):
+        """:func:`run_epochs` with the callbacks; a divergence names the setting."""
+        with epoch_hooks(self, max_iter) as hooks:
+            callbacks = [c for c in (hooks, epoch_callback) if c is not None]
+            try:
+                return run_epochs(
+                    stepper,
+                    max_iter=max_iter,
+                    stopping=stopping,
+                    monitor=monitor,
+                    verbose=self.verbose,
+                    callbacks=callbacks,
+                )
+            except DivergenceError as error:
+                if not error.step_too_large:
+                    raise
+                advice = DivergenceError(
+                    f"{error} The learning rate {self.learning_rate!r} is "
+                    f"too large for this data; use a smaller one, or "
+                    f"learning_rate='auto', which computes a safe step from "
+                    f"the data."
+                )
+                advice.step_too_large = True
+                raise advice from None
+
+    def _set_fit_results(self, result, stepper, gap, monitor, continue_fit, partial):
+        """The fitted attributes from :func:`run_epochs`'s result."""
         if continue_fit and hasattr(self, "loss_curve_"):
             self.loss_curve_ = self.loss_curve_ + result["loss_curve"]
             self.n_iter_ = self.n_iter_ + result["n_iter"]
@@ -802,9 +814,6 @@ class BaseSigmoidGD(CallbackSupportMixin, BaseEstimator):
         self._set_packed_params(result["W"])
         self.dual_gap_ = None if gap is None else float(gap)
         self.stop_reason_ = result["reason"]
-        if not partial and self.tol is not None:
-            self._warn_if_not_converged(result, stopping)
-        return self
 
     def _stopping_rule(self, partial, full_batch, monitor):
         """The rule that ends a fit (see :mod:`._optim`), or None."""

@@ -70,7 +70,28 @@ LOSS_ALIASES = {
 
 
 def sigmoid(z):
-    """The logistic function ``1 / (1 + exp(-z))``, without overflow."""
+    """The logistic function ``1 / (1 + exp(-z))``, without overflow.
+
+    Parameters
+    ----------
+    z : float or array-like
+        Raw scores ``w.x + b``; any finite value, however large.
+
+    Returns
+    -------
+    s : float or ndarray
+        ``sigma(z)``, in [0, 1], of the shape of ``z``.
+
+    See Also
+    --------
+    sigmoid_derivative : Its slope, ``s * (1 - s)``.
+
+    Examples
+    --------
+    >>> from sklearn_sigmoid import sigmoid
+    >>> sigmoid([-1000.0, 0.0, 1000.0])
+    array([0. , 0.5, 1. ])
+    """
     return expit(z)
 
 
@@ -79,8 +100,37 @@ def sigmoid_derivative(z):
 
     Computed as ``sigmoid(z) * sigmoid(-z)``, which equals ``s * (1 - s)`` but
     keeps its relative precision where ``s`` is close to 1.
+
+    Parameters
+    ----------
+    z : float or ndarray
+        Raw scores.
+
+    Returns
+    -------
+    ds : float or ndarray
+        ``sigma'(z)``, in [0, 1/4] (its maximum at ``z = 0``), of the shape
+        of ``z``.
+
+    See Also
+    --------
+    sigmoid : The logistic function itself.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_sigmoid import sigmoid_derivative
+    >>> sigmoid_derivative(np.array([0.0, 2.0]))
+    array([0.25      , 0.10499359])
     """
     return expit(z) * expit(-z)
+
+
+# Up to this many output columns, a reduction along each row is taken column
+# by column: numpy's reductions along a short last axis cost about 2 us per
+# hundred rows (7.5 us for a row maximum of 150 x 3, against 1.4 us for two
+# elementwise maxima), which at a few thousand scores exceeds the arithmetic.
+_FEW_COLUMNS = 8
 
 
 def _sum_outputs(values):
@@ -88,7 +138,22 @@ def _sum_outputs(values):
     (the same numbers, without a reduction's cost at every trial step)."""
     if values.shape[1] == 1:
         return values[:, 0]
+    if values.shape[1] <= _FEW_COLUMNS:
+        total = values[:, 0] + values[:, 1]
+        for k in range(2, values.shape[1]):
+            total += values[:, k]
+        return total
     return np.sum(values, axis=1)
+
+
+def _row_max(values):
+    """Per-sample maximum over the output columns, shape (n_samples, 1)."""
+    if values.shape[1] > _FEW_COLUMNS:
+        return values.max(axis=1, keepdims=True)
+    top = values[:, :1].copy()
+    for k in range(1, values.shape[1]):
+        np.maximum(top, values[:, k : k + 1], out=top)
+    return top
 
 
 def _neg_xlogx(P):
@@ -104,11 +169,16 @@ def _neg_xlogx(P):
     return out
 
 
-def _shifted_exp(raw):
-    """``exp(z - max z)`` row by row (in (0, 1], no overflow) and its row sums."""
-    e = np.subtract(raw, raw.max(axis=1, keepdims=True))
+def _shifted_exp(raw, top=None):
+    """``exp(z - max z)`` row by row (in (0, 1], no overflow) and its row sums.
+
+    ``top``: the rows' maxima, if already known (see :func:`_row_max`).
+    """
+    if top is None:
+        top = _row_max(raw)
+    e = np.subtract(raw, top)
     np.exp(e, out=e)
-    return e, e.sum(axis=1, keepdims=True)
+    return e, _sum_outputs(e)[:, np.newaxis]
 
 
 def _softmax(raw):
@@ -355,7 +425,7 @@ class SoftmaxCrossEntropy(_SoftmaxLoss):
     def dual_entropy(P):
         """``-loss*(p - y)`` of each sample: the Shannon entropy of its row
         of probabilities (the conjugate of ``logsumexp``, on the simplex)."""
-        return np.sum(_neg_xlogx(P), axis=1)
+        return _sum_outputs(_neg_xlogx(P))
 
     @staticmethod
     def feasible_mix(P_mean, Y_mean):
@@ -381,9 +451,11 @@ class SoftmaxCrossEntropy(_SoftmaxLoss):
     # logsumexp (the loss) and, once a step is accepted, the softmax.
 
     def loss_for_search(self, raw, Y):
-        e, total = _shifted_exp(raw)
-        loss = (np.log(total) + raw.max(axis=1, keepdims=True))[:, 0]  # logsumexp
-        loss -= np.sum(Y * raw, axis=1)
+        top = _row_max(raw)
+        e, total = _shifted_exp(raw, top)
+        loss = np.log(total[:, 0])
+        loss += top[:, 0]  # logsumexp
+        loss -= _sum_outputs(Y * raw)
         return loss, (e, total)
 
     def gradient_after_search(self, raw, Y, kept):

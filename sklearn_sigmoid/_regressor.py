@@ -11,6 +11,7 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from sklearn_sigmoid._base import BaseSigmoidGD
+from sklearn_sigmoid._doc_link import DOC_LINK_MODULE, DOC_LINK_TEMPLATE
 from sklearn_sigmoid._objective import linear_scores
 from sklearn_sigmoid._targets import TargetRange, parse_target_range
 
@@ -45,7 +46,11 @@ class SigmoidNeuronRegressor(RegressorMixin, BaseSigmoidGD):
         ``momentum=0`` and ``batch_size=None`` every epoch is exactly one such
         step.  ``'auto'`` computes the step from the data (starting at
         ``1 / L``, then Barzilai-Borwein steps accepted only when they
-        decrease the objective enough), so it never diverges.
+        decrease the objective enough), so it never diverges.  With
+        ``loss='mse'`` (or ``alpha=0``) every epoch decreases the objective;
+        with the cross-entropy "enough" is measured against the highest
+        objective of the last 20 epochs (a nonmonotone line search), so the
+        loss curve may rise for an epoch or two and falls over every 20.
 
     max_iter : int, default=1000
         Maximum number of epochs.
@@ -167,7 +172,7 @@ class SigmoidNeuronRegressor(RegressorMixin, BaseSigmoidGD):
     n_features_in_ : int
         Number of features seen during fit.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.
 
     See Also
@@ -198,6 +203,10 @@ class SigmoidNeuronRegressor(RegressorMixin, BaseSigmoidGD):
     >>> np.round(reg.coef_, 2), np.round(reg.intercept_, 2)
     (array([2.]), array([-1.]))
     """
+
+    # The HTML repr's "?" links to this class's API page (see _doc_link.py).
+    _doc_link_module = DOC_LINK_MODULE
+    _doc_link_template = DOC_LINK_TEMPLATE
 
     _parameter_constraints: dict = {
         **BaseSigmoidGD._parameter_constraints,

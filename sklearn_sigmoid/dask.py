@@ -256,12 +256,17 @@ class DistributedObjective(Objective):
     Parameters
     ----------
     client : distributed.Client
+        The cluster holding the blocks.
     parts : list of distributed.Future
         One future per block, each resolving to a ``LinearObjective``.
     loss : loss object
+        The pointwise loss (as :func:`sklearn_sigmoid._loss.get_loss` gives).
     alpha : float
+        The L2 strength, added once (not per block).
     fit_intercept : bool
+        Whether the last column of the parameters is an unpenalised intercept.
     n_samples, n_features : int
+        The shape of the whole ``X``.
     blas_threads : int, 'keep' or None, default=None
         The BLAS thread limit for the workers' passes (see
         :func:`sklearn_sigmoid.set_config`); None: this thread's setting now.
@@ -628,6 +633,9 @@ def fit_distributed(
     y : dask.array.Array or array-like, default=None
         Targets, as for the estimator's ``fit``; ``None`` with a bag.
     sample_weight : dask.array.Array or array-like, default=None
+        Weights of the rows, as for the estimator's ``fit``, chunked like
+        ``X``; ``None`` weighs every row 1 (with a bag, a block's third
+        element gives its weights).
     client : distributed.Client, default=None
         The cluster to use; the default client if None.
     n_blocks : int, default=None

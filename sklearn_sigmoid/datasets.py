@@ -383,8 +383,8 @@ def load_movie_reviews(
     Examples
     --------
     >>> from sklearn_sigmoid.datasets import load_movie_reviews
-    >>> reviews = load_movie_reviews(download_if_missing=True)  # doctest: +SKIP
-    >>> len(reviews.data), reviews.target.sum()  # doctest: +SKIP
+    >>> reviews = load_movie_reviews(download_if_missing=True)
+    >>> len(reviews.data), int(reviews.target.sum())
     (2000, 1000)
     """
     location, groups = _find_movie_reviews(
@@ -457,8 +457,8 @@ def list_movie_reviews(
     Examples
     --------
     >>> from sklearn_sigmoid.datasets import list_movie_reviews
-    >>> listing = list_movie_reviews()  # doctest: +SKIP
-    >>> listing.filenames.shape, listing.target.sum()  # doctest: +SKIP
+    >>> listing = list_movie_reviews()
+    >>> listing.filenames.shape, int(listing.target.sum())
     ((2000,), 1000)
     """
     location, groups = _find_movie_reviews(
@@ -648,8 +648,8 @@ def load_opinion_lexicon(data_home=None):
     Examples
     --------
     >>> from sklearn_sigmoid.datasets import load_opinion_lexicon
-    >>> lexicon = load_opinion_lexicon()  # doctest: +SKIP
-    >>> len(lexicon.positive), len(lexicon.negative)  # doctest: +SKIP
+    >>> lexicon = load_opinion_lexicon()
+    >>> len(lexicon.positive), len(lexicon.negative)
     (2006, 4783)
     """
     roots = _search_roots(data_home)

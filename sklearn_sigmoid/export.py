@@ -210,12 +210,12 @@ def to_onnx(model, X_sample, *, target_opset=None, zipmap=False):
     >>> from sklearn_sigmoid.export import to_onnx
     >>> X = np.array([[0.0], [1.0], [2.0], [3.0]]); y = [0, 0, 1, 1]
     >>> clf = GDLogisticRegression().fit(X, y)
-    >>> onx = to_onnx(clf, X[:1])  # doctest: +SKIP
-    >>> import onnxruntime as rt  # doctest: +SKIP
+    >>> onx = to_onnx(clf, X[:1])
+    >>> import onnxruntime as rt
     >>> sess = rt.InferenceSession(onx.SerializeToString(),
-    ...                            providers=["CPUExecutionProvider"])  # doctest: +SKIP
-    >>> label, proba = sess.run(None, {"X": X})  # doctest: +SKIP
-    >>> np.allclose(proba, clf.predict_proba(X))  # doctest: +SKIP
+    ...                            providers=["CPUExecutionProvider"])
+    >>> label, proba = sess.run(None, {"X": X})
+    >>> np.allclose(proba, clf.predict_proba(X))
     True
     """
     skl2onnx = _import_skl2onnx()

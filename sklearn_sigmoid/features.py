@@ -45,6 +45,7 @@ from sklearn.preprocessing import MaxAbsScaler
 from sklearn.utils.validation import check_is_fitted
 
 from sklearn_sigmoid._classifier import GDLogisticRegression
+from sklearn_sigmoid._doc_link import DOC_LINK_MODULE, DOC_LINK_TEMPLATE
 from sklearn_sigmoid.datasets import read_lexicon_file
 
 __all__ = [
@@ -418,6 +419,10 @@ class KeywordCounter(TransformerMixin, BaseEstimator):
     array([[2., 0., 0., 0.],
            [0., 0., 1., 1.]])
     """
+
+    # The HTML repr's "?" links to this class's API page (see _doc_link.py).
+    _doc_link_module = DOC_LINK_MODULE
+    _doc_link_template = DOC_LINK_TEMPLATE
 
     _parameter_constraints: dict = {
         "positive": ["array-like", None],

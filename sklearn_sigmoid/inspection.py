@@ -296,8 +296,8 @@ class LossCurveDisplay:
     >>> models = [GDLogisticRegression(loss=loss, learning_rate=1.0, max_iter=50,
     ...                                tol=None).fit(X, y)
     ...           for loss in ("mse", "cross_entropy")]
-    >>> disp = LossCurveDisplay.from_estimator(models, log_scale=True)  # doctest: +SKIP
-    >>> [line.get_label() for line in disp.lines_]  # doctest: +SKIP
+    >>> disp = LossCurveDisplay.from_estimator(models, log_scale=True)
+    >>> [line.get_label() for line in disp.lines_]
     ["GDLogisticRegression(loss='mse')", "GDLogisticRegression(loss='cross_entropy')"]
     """
 
@@ -517,8 +517,8 @@ class LearningRateSweepDisplay:
     >>> disp = LearningRateSweepDisplay.from_estimator(
     ...     neuron, X, y, learning_rates=[0.1, 2.0, 50.0, 200.0],
     ...     fit_params={"coef_init": [0.0], "intercept_init": -8.0},
-    ... )  # doctest: +SKIP
-    >>> disp.diverged_at  # doctest: +SKIP
+    ... )
+    >>> disp.diverged_at
     [None, None, None, 1]
     """
 
@@ -854,8 +854,8 @@ class LossSurfaceDisplay:
     ...                                 max_iter=1000, tol=None)
     >>> disp = LossSurfaceDisplay.from_estimator(
     ...     neuron, X, y, start=(0, -8), x_range=(-2, 6), y_range=(-10, 2)
-    ... )  # doctest: +SKIP
-    >>> disp.path.shape, disp.loss_values.shape  # doctest: +SKIP
+    ... )
+    >>> disp.path.shape, disp.loss_values.shape
     ((1001, 2), (60, 60))
     """
 
@@ -939,7 +939,7 @@ class LossSurfaceDisplay:
             Starting values of the two parameters.  Every other parameter
             starts at 0; None starts the two at 0 too.  (This differs from
             ``fit``'s own default start, which puts the intercept at the
-            log-odds of the mean target.)
+            log-odds of the mean target).
         x_range, y_range : (float, float), default=None
             Grid limits; None spans the path with a margin.
         grid_resolution : int, default=60
@@ -1258,8 +1258,8 @@ class TopKeywordsDisplay:
     >>> docs = ["a great film", "a dull film", "great acting", "dull and slow"] * 5
     >>> pipe = make_pipeline(CountVectorizer(), MaxAbsScaler(),
     ...                      GDLogisticRegression()).fit(docs, [1, 0, 1, 0] * 5)
-    >>> disp = TopKeywordsDisplay.from_estimator(pipe, n=2)  # doctest: +SKIP
-    >>> list(disp.keywords)  # doctest: +SKIP
+    >>> disp = TopKeywordsDisplay.from_estimator(pipe, n=2)
+    >>> list(disp.keywords)
     ['great', 'acting', 'slow', 'dull']
     """
 
@@ -1544,7 +1544,7 @@ class ConvergenceDisplay:
     >>> solvers = [GDLogisticRegression(alpha=1 / 200),
     ...            LogisticRegression(C=1.0)]   # the same objective
     >>> disp = ConvergenceDisplay.from_estimator(solvers, X, y,
-    ...                                          max_iter=20)  # doctest: +SKIP
+    ...                                          max_iter=20)
     """
 
     def __init__(

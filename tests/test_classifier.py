@@ -103,13 +103,26 @@ def test_loss_aliases_give_the_same_model(binary):
     assert not np.allclose(a.coef_, c.coef_)
 
 
-def test_auto_learning_rate_decreases_the_loss_every_epoch(binary, multiclass):
+def _assert_auto_descent(curve, loss):
+    """learning_rate='auto': the squared error decreases at every epoch; the
+    cross-entropy (certified stop, nonmonotone rule) stays below the highest
+    of its last 20 values (the start counts for the first 20 epochs, and is
+    not in the curve) and ends below where it began."""
+    curve = np.asarray(curve)
+    if loss == "mse":
+        assert np.all(np.diff(curve) <= 0), loss
+    else:
+        for k in range(20, len(curve)):
+            assert curve[k] < curve[k - 20 : k].max(), (loss, k)
+    assert curve[-1] < curve[0], loss
+
+
+def test_auto_learning_rate_descends(binary, multiclass):
     for X, y in (binary, multiclass):
         for loss in ("cross_entropy", "mse"):
             curve = GDLogisticRegression(loss=loss, max_iter=200).fit(X, y).loss_curve_
             assert len(curve) > 5
-            assert np.all(np.diff(curve) <= 0), loss
-            assert curve[-1] < curve[0]
+            _assert_auto_descent(curve, loss)
 
 
 def test_class_weight(binary):

@@ -4,7 +4,7 @@ import warnings
 
 import numpy as np
 import pytest
-from numpy.testing import assert_allclose
+from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.metrics import log_loss
 
 from sklearn_sigmoid import sigmoid, sigmoid_derivative
@@ -200,3 +200,29 @@ def test_the_loss_owns_probabilities_and_the_intercept_only_start(link, k):
     mean = np.array([0.3]) if k == 1 else np.array([0.2, 0.5, 0.3])
     outputs = loss.activation(loss.intercept_only(mean)[None, :])[0]
     assert_allclose(outputs, mean, rtol=1e-12)
+
+
+@pytest.mark.parametrize("n_outputs", [1, 2, 3, 8, 9, 12])
+def test_row_reductions_match_numpy(n_outputs):
+    # The column-by-column row maximum and sum (few outputs) and numpy's
+    # reductions (many) give the same numbers, in float32 and float64.
+    from sklearn_sigmoid._loss import _row_max, _sum_outputs
+
+    rng = np.random.RandomState(n_outputs)
+    for dtype in (np.float32, np.float64):
+        A = rng.normal(scale=50, size=(37, n_outputs)).astype(dtype)
+        top = _row_max(A)
+        assert top.shape == (37, 1) and top.dtype == dtype
+        assert_array_equal(top[:, 0], A.max(axis=1))
+        total = _sum_outputs(A)
+        assert total.shape == (37,) and total.dtype == dtype
+        # (Another summation order: equal up to rounding of the terms' size.)
+        eps = np.finfo(dtype).eps
+        assert np.all(
+            np.abs(total - A.sum(axis=1)) <= 4 * n_outputs * eps * np.abs(A).sum(axis=1)
+        )
+    # The row maximum is a copy: shifting by it leaves the scores alone.
+    A = rng.normal(size=(5, 3))
+    before = A.copy()
+    _row_max(A)[:] = 0
+    assert_array_equal(A, before)

@@ -15,6 +15,7 @@ from sklearn_sigmoid import (
 from sklearn_sigmoid._loss import get_loss
 from sklearn_sigmoid._objective import LinearObjective
 from sklearn_sigmoid._optim import (
+    _NONMONOTONE_MEMORY,
     FixedStep,
     SpectralStep,
     StoppingRule,
@@ -75,14 +76,72 @@ def test_heavy_ball_momentum(cancer):
     assert_allclose(stepper.W, W, rtol=1e-12)
 
 
-def test_spectral_steps_decrease_the_objective_every_epoch(cancer):
+def _assert_nonmonotone_descent(values, memory=_NONMONOTONE_MEMORY):
+    """Each value is below the highest of the ``memory`` before it (Armijo
+    against that reference), so the objective falls over every window."""
+    values = np.asarray(values)
+    for k in range(1, len(values)):
+        assert values[k] < values[max(0, k - memory) : k].max(), k
+    assert values[-1] < values[0]
+
+
+def test_spectral_steps_keep_below_the_recent_highest(cancer):
     X, y = cancer
     obj = _objective(X, y, alpha=1e-4)
     W0 = np.zeros((1, X.shape[1] + 1))
-    stepper = SpectralStep(obj, W0, obj.lipschitz())
+    stepper = SpectralStep(obj, W0, obj.lipschitz(), memory=_NONMONOTONE_MEMORY)
     values = [stepper.value] + [stepper.epoch() for _ in range(100)]
-    assert np.all(np.diff(values) <= 0)
-    assert values[-1] < values[0]
+    _assert_nonmonotone_descent(values)
+    # The rule is nonmonotone for real here: some epoch rose (with the
+    # monotone rule none did), and the last value is the lowest seen so far
+    # only by chance, not by construction.
+    assert np.any(np.diff(values) > 0)
+
+
+def test_spectral_warm_start_continues_the_recent_values(cancer):
+    # A fit cut into warm-started pieces takes the same steps as one
+    # uninterrupted fit: the line search's reference values are carried over.
+    X, y = cancer
+    obj = _objective(X, y, alpha=1e-4)
+    W0 = np.zeros((1, X.shape[1] + 1))
+    L, M = obj.lipschitz(), _NONMONOTONE_MEMORY
+    whole = SpectralStep(obj, W0.copy(), L, memory=M)
+    for _ in range(60):
+        whole.epoch()
+    first = SpectralStep(obj, W0.copy(), L, memory=M)
+    for _ in range(30):
+        first.epoch()
+    second = SpectralStep(obj, first.W.copy(), L, first.get_state(), memory=M)
+    assert_allclose(list(second._recent), list(first._recent), rtol=1e-12)
+    for _ in range(30):
+        second.epoch()
+    # (Not bit for bit: the warm start recomputes the raw scores from W.)
+    assert_allclose(second.W, whole.W, rtol=1e-8, atol=1e-10)
+
+
+def test_monotone_where_the_stop_is_not_certified(cancer):
+    # The squared error (and alpha = 0) keep every epoch decreasing; the
+    # certified cross-entropy takes the nonmonotone rule.
+    X, y = cancer
+    for loss, alpha, memory in (
+        ("cross_entropy", 1e-4, _NONMONOTONE_MEMORY),
+        ("cross_entropy", 0.0, 1),
+        ("mse", 1e-4, 1),
+    ):
+        obj = _objective(X, y, alpha=alpha, loss=loss)
+        stepper = make_stepper(
+            obj,
+            np.zeros((1, X.shape[1] + 1)),
+            learning_rate="auto",
+            momentum=0,
+            batch_size=None,
+            shuffle=False,
+            rng=None,
+        )
+        assert stepper._recent.maxlen == memory, loss
+        values = [stepper.value] + [stepper.epoch() for _ in range(60)]
+        if memory == 1:
+            assert np.all(np.diff(values) <= 0), loss
 
 
 def test_auto_beats_the_safe_fixed_step(cancer):
@@ -199,8 +258,14 @@ def test_weighted_and_repeated_rows_give_one_path(Estimator, loss):
     # rather than its one: integer weights against repeated rows, in another
     # row order.  Without steps on a grid, Barzilai-Borwein steps amplified
     # the different rounding of the two runs past 1e-7 on 5-15% of them.
+    # The squared error keeps the monotone rule, whose paths stay one path;
+    # the certified cross-entropy's nonmonotone rule accepts long steps that
+    # amplify rounding on some of these small separable problems (about 1 in
+    # 20), so there the fits must agree within what their certificates allow:
+    # J is alpha-strongly convex, so ||W - W*||^2 <= 2 * gap / alpha.
     from sklearn.utils import shuffle
 
+    n_apart = n_problems = 0
     for seed in range(12):
         rng = np.random.RandomState(seed)
         X = rng.rand(15, 30)
@@ -214,9 +279,23 @@ def test_weighted_and_repeated_rows_give_one_path(Estimator, loss):
         Xw, yw, sww = shuffle(X, y, sw, random_state=seed)
         weighted = Estimator(loss=loss).fit(Xw, yw, sample_weight=sww)
         method = "predict_proba" if Estimator is GDLogisticRegression else "predict"
-        assert_allclose(
-            getattr(weighted, method)(X), getattr(repeated, method)(X), rtol=1e-7
+        a, b = getattr(weighted, method)(X), getattr(repeated, method)(X)
+        n_problems += 1
+        if loss == "mse":
+            assert_allclose(a, b, rtol=1e-7)
+            continue
+        # The same objective: one optimum, each fit within its certified gap.
+        # J = L + alpha/2 ||coef||^2 with L convex gives J(W) - J* >= alpha/2
+        # ||coef - coef*||^2 (the intercept is not penalised: coef only).
+        assert repeated.stop_reason_ == weighted.stop_reason_ == "certified gap"
+        alpha = weighted.alpha
+        radius = np.sqrt(2 * weighted.dual_gap_ / alpha) + np.sqrt(
+            2 * repeated.dual_gap_ / alpha
         )
+        assert np.linalg.norm(weighted.coef_ - repeated.coef_) <= radius
+        n_apart += not np.allclose(a, b, rtol=1e-7)
+    # Most problems still follow one path to 1e-7.
+    assert n_apart <= n_problems // 4
 
 
 def test_average_of_the_lecture_iterates(cancer):

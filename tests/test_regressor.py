@@ -84,7 +84,7 @@ def test_recovers_weights_from_noiseless_sigmoid_data(loss):
 
 
 @pytest.mark.parametrize("loss", ["mse", "cross_entropy"])
-def test_auto_learning_rate_decreases_the_loss_every_epoch(loss):
+def test_auto_learning_rate_descends(loss):
     rng = np.random.RandomState(1)
     X = rng.normal(size=(200, 4))
     y = 1 / (1 + np.exp(-(X @ [1.0, -1.0, 2.0, 0.0]))) + rng.normal(
@@ -96,7 +96,12 @@ def test_auto_learning_rate_decreases_the_loss_every_epoch(loss):
         .loss_curve_
     )
     assert len(curve) > 5
-    assert np.all(np.diff(curve) <= 0)
+    # The squared error decreases at every epoch; the cross-entropy (certified
+    # stop, nonmonotone rule) stays below the highest of its last 20 values.
+    if loss == "mse":
+        assert np.all(np.diff(curve) <= 0)
+    for k in range(20, len(curve)):
+        assert curve[k] < max(curve[k - 20 : k]), k
     assert curve[-1] < curve[0]
 
 

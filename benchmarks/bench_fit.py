@@ -57,7 +57,13 @@ from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
-from _common import DATA_HOME_HELP, default_data_home, machine_info, machine_line
+from _common import (
+    DATA_HOME_HELP,
+    RESULTS,
+    default_data_home,
+    machine_info,
+    machine_line,
+)
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import CountVectorizer
@@ -1072,7 +1078,7 @@ def main(argv=None):
     parser.add_argument("--data-home", default=default_data_home(), help=DATA_HOME_HELP)
     parser.add_argument(
         "--out",
-        default=str(Path(__file__).parent / "results"),
+        default=str(RESULTS),
         help="folder of the JSON, the Markdown and the figures "
         "(default: results/ beside this script)",
     )

@@ -92,7 +92,13 @@ from sklearn.model_selection import train_test_split
 from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import DATA_HOME_HELP, default_data_home, machine_info, machine_line
+from _common import (
+    DATA_HOME_HELP,
+    RESULTS,
+    default_data_home,
+    machine_info,
+    machine_line,
+)
 
 from sklearn_sigmoid import DivergenceError, GDLogisticRegression
 from sklearn_sigmoid._sgd import SCHEDULES
@@ -544,7 +550,8 @@ def plot_curve(ours, plain, sgd, in_memory, settings, out):
     return str(path)
 
 
-def main(argv=None):
+def build_parser():
+    """The command line of :func:`main`."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-home", default=default_data_home(), help=DATA_HOME_HELP)
     parser.add_argument(
@@ -625,7 +632,7 @@ def main(argv=None):
     )
     parser.add_argument(
         "--out",
-        default=str(Path(__file__).parent / "results"),
+        default=str(RESULTS),
         help="folder for the Markdown, JSON and PNG outputs",
     )
     parser.add_argument(
@@ -638,6 +645,12 @@ def main(argv=None):
         action="store_true",
         help="rewrite the README block from the JSON in --out; run nothing",
     )
+    return parser
+
+
+def parse_args(argv=None):
+    """Parsed and checked arguments."""
+    parser = build_parser()
     args = parser.parse_args(argv)
     if args.readme_only:
         path = Path(args.out) / "stream_reviews.json"
@@ -652,129 +665,91 @@ def main(argv=None):
             "give all of --batch-size, --learning-rate, --schedule and --average "
             "(or none, to choose them on the grid)"
         )
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    return args
 
-    def log(msg=""):
-        print(msg, flush=True)
 
-    warnings.simplefilter("ignore", ConvergenceWarning)
-    started = time.perf_counter()
-    listing = list_movie_reviews(args.data_home)
-    target = listing.target
-    train_idx, test_idx = train_test_split(
-        np.arange(len(target)), test_size=0.2, stratify=target, random_state=args.seed
-    )
-    n_train = len(train_idx)
-    test_texts, y_test = read_all(args.data_home, test_idx)
-    X_test = make_vectorizer().transform(test_texts)
-    del test_texts
+def log(msg=""):
+    print(msg, flush=True)
+
+
+def pick_settings(args, X_train, y_train):
+    """``(batch_size, learning_rate, schedule, average, grid)``: given, or from
+    the grid."""
+    if args.batch_size is not None:
+        batch_size, lr = args.batch_size, args.learning_rate
+        schedule, average = args.schedule, args.average
+        log(
+            f"Using batch_size={batch_size}, learning_rate={lr!r}, "
+            f"schedule={schedule!r}, average={average} as given."
+        )
+        return batch_size, lr, schedule, average, []
     log(
-        f"{len(target)} reviews: {n_train} streamed for training, "
-        f"{len(test_idx)} held out (stratified, by file position); chunks of "
-        f"{args.chunk_size}, {args.passes} passes, HashingVectorizer(2**18), "
-        f"one BLAS thread"
+        "Choosing batch_size, learning_rate, schedule and average on a "
+        "validation split of the training files (simulated stream, same chunks "
+        "and passes):"
     )
+    batch_size, lr, schedule, average, grid = choose_settings(
+        X_train, y_train, args, log
+    )
+    log(
+        f"-> batch_size={batch_size}, learning_rate={lr!r}, "
+        f"schedule={schedule!r}, average={average} ({AVERAGE_LABELS[average]})"
+    )
+    return batch_size, lr, schedule, average, grid
 
-    with threadpool_limits(1):
-        in_memory, X_train, y_train = in_memory_fit(
-            args.data_home, train_idx, X_test, y_test
-        )
-        grid_started = time.perf_counter()
-        if args.batch_size is not None:
-            batch_size, lr, schedule, average, grid = (
-                args.batch_size,
-                args.learning_rate,
-                args.schedule,
-                args.average,
-                [],
-            )
-            log(
-                f"Using batch_size={batch_size}, learning_rate={lr!r}, "
-                f"schedule={schedule!r}, average={average} as given."
-            )
-        else:
-            log(
-                "Choosing batch_size, learning_rate, schedule and average on a "
-                "validation "
-                "split of the training files (simulated stream, same chunks and "
-                "passes):"
-            )
-            batch_size, lr, schedule, average, grid = choose_settings(
-                X_train, y_train, args, log
-            )
-            log(
-                f"-> batch_size={batch_size}, learning_rate={lr!r}, "
-                f"schedule={schedule!r}, average={average} "
-                f"({AVERAGE_LABELS[average]})"
-            )
-        grid_seconds = time.perf_counter() - grid_started
-        del X_train, y_train
 
-        average_param = resolve_average(average, n_train)
-        ours = GDLogisticRegression(
-            batch_size=batch_size,
-            learning_rate=lr,
-            schedule=schedule,
-            average=average_param,
-            random_state=args.seed,
-        )
-        plain = clone(ours).set_params(average=False)
-        sgd = SGDClassifier(loss="log_loss", random_state=args.seed)
-        stream = (args.data_home, train_idx, X_test, y_test, args)
+def run_streams(ours, average, stream, passes):
+    """Stream ours, ours without averaging and SGDClassifier; time and trace.
+
+    Returns ``{name: (curve, seconds, peak_bytes)}`` for ``"ours"``,
+    ``"plain"`` and ``"sgd"``.
+    """
+    plain = clone(ours).set_params(average=False)
+    sgd = SGDClassifier(loss="log_loss", random_state=ours.random_state)
+    models = {"ours": ours, "plain": plain, "sgd": sgd}
+    if average == "false":  # the chosen settings have no averaging: one run
+        del models["plain"]
+    runs = {}
+    for name, model in models.items():
         # Timed runs, untraced (tracemalloc slows tokenising several-fold) ...
-        ours_curve, _, ours_seconds = stream_train(
-            clone(ours), *stream, passes=args.passes
-        )
-        if average != "false":
-            plain_curve, _, plain_seconds = stream_train(
-                clone(plain), *stream, passes=args.passes
-            )
-        sgd_curve, _, sgd_seconds = stream_train(
-            clone(sgd), *stream, passes=args.passes
-        )
+        curve, _, seconds = stream_train(clone(model), *stream, passes=passes)
+        runs[name] = [curve, seconds, None]
+    for name, model in models.items():
         # ... and one traced pass of each for the peak: every pass streams the
         # same chunks through the same code, so the peak does not grow with
         # the number of passes.
-        _, ours_peak, _ = stream_train(clone(ours), *stream, passes=1, trace=True)
-        if average != "false":
-            _, plain_peak, _ = stream_train(clone(plain), *stream, passes=1, trace=True)
-        else:  # the chosen settings have no averaging: the same run
-            plain_curve, plain_seconds, plain_peak = ours_curve, ours_seconds, ours_peak
-        _, sgd_peak, _ = stream_train(clone(sgd), *stream, passes=1, trace=True)
-        for a, b, c in zip(ours_curve, plain_curve, sgd_curve, strict=True):
-            assert a["reviews_seen"] == b["reviews_seen"] == c["reviews_seen"]
+        _, runs[name][2], _ = stream_train(clone(model), *stream, passes=1, trace=True)
+    if "plain" not in runs:
+        runs["plain"] = runs["ours"]
+    for a, b, c in zip(*(runs[k][0] for k in ("ours", "plain", "sgd")), strict=True):
+        assert a["reviews_seen"] == b["reviews_seen"] == c["reviews_seen"]
+    return {name: tuple(run) for name, run in runs.items()}
 
-    settings = {
-        "batch_size": batch_size,
-        "learning_rate": lr,
-        "schedule": schedule,
-        "average": average,
-        "average_param": average_param,
-    }
-    ours_name = (
-        f"GDLogisticRegression(batch_size={batch_size}, learning_rate={lr!r}, "
-        f"schedule={schedule!r}, average={average_param!r})"
-    )
-    final = [
-        {
-            "model": f"ours streamed: {ours_name}.partial_fit "
-            f"({AVERAGE_LABELS[average]})",
-            "accuracy": ours_curve[-1]["accuracy"],
-            "roc_auc": ours_curve[-1]["roc_auc"],
-            "last_pass_range": last_pass_range(ours_curve),
-            "seconds": ours_seconds,
-            "peak_bytes": ours_peak,
-        },
-        {
-            "model": "ours streamed, same settings without averaging (average=False)"
+
+def final_rows(runs, in_memory, ours_name, average):
+    """The summary table's rows."""
+
+    def streamed(model, run):
+        curve, seconds, peak = run
+        return {
+            "model": model,
+            "accuracy": curve[-1]["accuracy"],
+            "roc_auc": curve[-1]["roc_auc"],
+            "last_pass_range": last_pass_range(curve),
+            "seconds": seconds,
+            "peak_bytes": peak,
+        }
+
+    return [
+        streamed(
+            f"ours streamed: {ours_name}.partial_fit ({AVERAGE_LABELS[average]})",
+            runs["ours"],
+        ),
+        streamed(
+            "ours streamed, same settings without averaging (average=False)"
             + (" = the row above" if average == "false" else ""),
-            "accuracy": plain_curve[-1]["accuracy"],
-            "roc_auc": plain_curve[-1]["roc_auc"],
-            "last_pass_range": last_pass_range(plain_curve),
-            "seconds": plain_seconds,
-            "peak_bytes": plain_peak,
-        },
+            runs["plain"],
+        ),
         {
             "model": "ours in memory: GDLogisticRegression().fit (full batch)",
             "accuracy": in_memory["accuracy"],
@@ -782,15 +757,16 @@ def main(argv=None):
             "seconds": in_memory["seconds"],
             "peak_bytes": in_memory["peak_bytes"],
         },
-        {
-            "model": 'SGDClassifier(loss="log_loss").partial_fit streamed (defaults)',
-            "accuracy": sgd_curve[-1]["accuracy"],
-            "roc_auc": sgd_curve[-1]["roc_auc"],
-            "last_pass_range": last_pass_range(sgd_curve),
-            "seconds": sgd_seconds,
-            "peak_bytes": sgd_peak,
-        },
+        streamed(
+            'SGDClassifier(loss="log_loss").partial_fit streamed (defaults)',
+            runs["sgd"],
+        ),
     ]
+
+
+def memory_report(runs, in_memory, n_train, X_test, chunk_size):
+    """``(memory, lines)``: the memory figures and their Markdown lines."""
+    ours_peak, plain_peak, sgd_peak = (runs[k][2] for k in ("ours", "plain", "sgd"))
     memory = {
         "streaming_peak_bytes_ours": ours_peak,
         "streaming_peak_bytes_ours_without_averaging": plain_peak,
@@ -804,11 +780,11 @@ def main(argv=None):
         "held_out_matrix_csr_bytes": csr_nbytes(X_test),
         "coef_bytes": N_FEATURES * 8,
     }
-    memory_lines = [
+    lines = [
         f"- tracemalloc peak while streaming (one traced pass; the stream's "
         f"peak does not grow with its length): ours {mib(ours_peak)}, ours "
         f"without averaging {mib(plain_peak)}, SGDClassifier {mib(sgd_peak)} "
-        f"(chunks of {args.chunk_size} reviews; one coefficient vector alone is "
+        f"(chunks of {chunk_size} reviews; one coefficient vector alone is "
         f"{mib(memory['coef_bytes'])})",
         f"- the full training feature matrix the stream never builds: "
         f"{mib(memory['full_train_matrix_csr_bytes'])} as CSR "
@@ -820,20 +796,61 @@ def main(argv=None):
         f"- held-out matrix, built before tracing: "
         f"{mib(memory['held_out_matrix_csr_bytes'])}",
     ]
-    pass_lines = [
-        "Held-out accuracy at the end of each pass:",
-        f"- ours ({AVERAGE_LABELS[average]}): {pass_ends(ours_curve)}",
-        f"- ours without averaging: {pass_ends(plain_curve)}",
-        f"- SGDClassifier: {pass_ends(sgd_curve)}",
-    ]
-    total = time.perf_counter() - started
+    return memory, lines
 
+
+def write_markdown(path, report, args, final, pass_lines, memory_lines, curves):
+    """The Markdown report."""
+    grid, grid_seconds = report["settings_grid"], report["settings_grid_seconds"]
+    grid_md = ""
+    if grid:
+        grid_md = (
+            "\n\nChoice of batch_size / learning_rate / average (validation "
+            "split of the training files, accuracy over the last pass's "
+            'chunks; "from pass 2" is average=<n inner training rows> '
+            f"here; {grid_seconds:.0f} s in all):\n\n" + grid_table(grid)
+        )
+    path.write_text(
+        f"Streaming Pang & Lee polarity v2.0 from disk: {report['n_train']} training "
+        f"reviews in chunks of {args.chunk_size}, {args.passes} passes, "
+        f"{report['n_test']} held out; {report['vectorizer']}; one BLAS thread. "
+        f"Machine: {machine_line(report['machine'])}.\n\n"
+        + summary_table(final)
+        + "\n\n"
+        + "\n".join(pass_lines)
+        + "\n\n"
+        + "\n".join(memory_lines)
+        + grid_md
+        + "\n\nHeld-out scores after every chunk:\n\n"
+        + curve_table(*curves)
+        + "\n"
+    )
+
+
+def split_files(args):
+    """``(train_idx, test_idx, X_test, y_test)``: the held-out files hashed."""
+    target = list_movie_reviews(args.data_home).target
+    train_idx, test_idx = train_test_split(
+        np.arange(len(target)), test_size=0.2, stratify=target, random_state=args.seed
+    )
+    test_texts, y_test = read_all(args.data_home, test_idx)
+    X_test = make_vectorizer().transform(test_texts)
+    log(
+        f"{len(target)} reviews: {len(train_idx)} streamed for training, "
+        f"{len(test_idx)} held out (stratified, by file position); chunks of "
+        f"{args.chunk_size}, {args.passes} passes, HashingVectorizer(2**18), "
+        f"one BLAS thread"
+    )
+    return train_idx, test_idx, X_test, y_test
+
+
+def print_summary(curves, pass_lines, final, memory_lines, total, grid_seconds):
     log()
     log(
         "Held-out accuracy while streaming (first pass by chunk, then end of each "
         "pass; every chunk in the Markdown/JSON):"
     )
-    log(curve_table(ours_curve, plain_curve, sgd_curve, every_chunk=False))
+    log(curve_table(*curves, every_chunk=False))
     log()
     log("\n".join(pass_lines))
     log()
@@ -842,11 +859,14 @@ def main(argv=None):
     log("\n".join(memory_lines))
     log(f"\ntotal {total:.0f} s (settings grid {grid_seconds:.0f} s)")
 
-    report = {
+
+def build_report(args, n_train, n_test, settings, grid, grid_seconds, final, memory):
+    """The JSON report's setup and results (the curves are added by main)."""
+    return {
         "date": time.strftime("%Y-%m-%d", time.gmtime()),
         "dataset": "Pang & Lee polarity v2.0",
         "n_train": n_train,
-        "n_test": len(test_idx),
+        "n_test": n_test,
         "test_split": f"train_test_split(test_size=0.2, stratify=labels, "
         f"random_state={args.seed}) on file positions",
         "chunk_size": args.chunk_size,
@@ -859,38 +879,78 @@ def main(argv=None):
         "settings_grid_seconds": grid_seconds,
         "final": final,
         "memory": memory,
-        "curve_ours": ours_curve,
-        "curve_ours_without_averaging": plain_curve,
-        "curve_sgdclassifier": sgd_curve,
-        "in_memory": in_memory,
-        "machine": machine_info(blas_threads_during_fits=1),
-        "total_seconds": total,
     }
-    (out / "stream_reviews.json").write_text(json.dumps(report, indent=2, default=str))
-    grid_md = ""
-    if grid:
-        grid_md = (
-            "\n\nChoice of batch_size / learning_rate / average (validation "
-            "split of the training files, accuracy over the last pass's "
-            'chunks; "from pass 2" is average=<n inner training rows> '
-            f"here; {grid_seconds:.0f} s in all):\n\n" + grid_table(grid)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    warnings.simplefilter("ignore", ConvergenceWarning)
+    started = time.perf_counter()
+    train_idx, test_idx, X_test, y_test = split_files(args)
+    n_train = len(train_idx)
+
+    with threadpool_limits(1):
+        in_memory, X_train, y_train = in_memory_fit(
+            args.data_home, train_idx, X_test, y_test
         )
-    (out / "stream_reviews.md").write_text(
-        f"Streaming Pang & Lee polarity v2.0 from disk: {n_train} training reviews in "
-        f"chunks of {args.chunk_size}, {args.passes} passes, {len(test_idx)} held out; "
-        f"{report['vectorizer']}; one BLAS thread. Machine: "
-        f"{machine_line(report['machine'])}.\n\n"
-        + summary_table(final)
-        + "\n\n"
-        + "\n".join(pass_lines)
-        + "\n\n"
-        + "\n".join(memory_lines)
-        + grid_md
-        + "\n\nHeld-out scores after every chunk:\n\n"
-        + curve_table(ours_curve, plain_curve, sgd_curve)
-        + "\n"
+        grid_started = time.perf_counter()
+        batch_size, lr, schedule, average, grid = pick_settings(args, X_train, y_train)
+        grid_seconds = time.perf_counter() - grid_started
+        del X_train, y_train
+        average_param = resolve_average(average, n_train)
+        ours = GDLogisticRegression(
+            batch_size=batch_size,
+            learning_rate=lr,
+            schedule=schedule,
+            average=average_param,
+            random_state=args.seed,
+        )
+        stream = (args.data_home, train_idx, X_test, y_test, args)
+        runs = run_streams(ours, average, stream, args.passes)
+    curves = tuple(runs[k][0] for k in ("ours", "plain", "sgd"))
+
+    settings = {
+        "batch_size": batch_size,
+        "learning_rate": lr,
+        "schedule": schedule,
+        "average": average,
+        "average_param": average_param,
+    }
+    ours_name = (
+        f"GDLogisticRegression(batch_size={batch_size}, learning_rate={lr!r}, "
+        f"schedule={schedule!r}, average={average_param!r})"
     )
-    png = plot_curve(ours_curve, plain_curve, sgd_curve, in_memory, settings, out)
+    final = final_rows(runs, in_memory, ours_name, average)
+    memory, memory_lines = memory_report(
+        runs, in_memory, n_train, X_test, args.chunk_size
+    )
+    pass_lines = [
+        "Held-out accuracy at the end of each pass:",
+        f"- ours ({AVERAGE_LABELS[average]}): {pass_ends(curves[0])}",
+        f"- ours without averaging: {pass_ends(curves[1])}",
+        f"- SGDClassifier: {pass_ends(curves[2])}",
+    ]
+    total = time.perf_counter() - started
+    print_summary(curves, pass_lines, final, memory_lines, total, grid_seconds)
+
+    report = build_report(
+        args, n_train, len(test_idx), settings, grid, grid_seconds, final, memory
+    )
+    report.update(
+        curve_ours=curves[0],
+        curve_ours_without_averaging=curves[1],
+        curve_sgdclassifier=curves[2],
+        in_memory=in_memory,
+        machine=machine_info(blas_threads_during_fits=1),
+        total_seconds=total,
+    )
+    (out / "stream_reviews.json").write_text(json.dumps(report, indent=2, default=str))
+    write_markdown(
+        out / "stream_reviews.md", report, args, final, pass_lines, memory_lines, curves
+    )
+    png = plot_curve(*curves, in_memory, settings, out)
     if args.readme:
         update_readme(report, Path(args.readme))
         log(f"updated {args.readme}")

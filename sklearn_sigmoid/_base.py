@@ -3,15 +3,25 @@
 
 """What both estimators share: parameters, validation and the fitting routine.
 
-The estimators themselves (:mod:`._classifier`, :mod:`._regressor`) only say how
-targets are encoded for the loss, where descent starts, how a validation
-score is computed and how fitted parameters are laid out.
+Every fit runs in two halves.  :meth:`BaseSigmoidGD._prepare_fit` is the
+front half, the one place where a fit is set up: validate the data, learn and
+apply the target encoding (:mod:`._targets`), choose the start point and
+build the objective.  It reads the data through a small protocol
+(:class:`InMemoryData` here; the blocks of a cluster in
+:mod:`sklearn_sigmoid.dask`), so that ``fit``, ``partial_fit`` and
+``fit_distributed`` share every decision.  :meth:`BaseSigmoidGD._descend`,
+the back half, runs the optimiser and sets the fitted attributes.
+
+The estimators themselves (:mod:`._classifier`, :mod:`._regressor`) only say
+which target encoding they use, how a validation score is computed, how
+fitted parameters are laid out and which parameter rules they add.
 """
 
 import math
 import warnings
 from abc import abstractmethod
 from contextlib import contextmanager
+from dataclasses import dataclass
 from numbers import Integral, Real
 
 import numpy as np
@@ -31,6 +41,7 @@ from sklearn_sigmoid._callbacks import CallbackSupportMixin, epoch_hooks
 from sklearn_sigmoid._loss import LOSS_ALIASES, get_loss
 from sklearn_sigmoid._objective import LinearObjective
 from sklearn_sigmoid._optim import (
+    DivergenceError,
     OptimalityRule,
     StoppingRule,
     make_stepper,
@@ -38,15 +49,6 @@ from sklearn_sigmoid._optim import (
     run_epochs,
 )
 from sklearn_sigmoid._sgd import SCHEDULES, AdaptiveStoppingRule
-
-# Starting probabilities for the log-odds start are kept this far from 0 and 1.
-_EPS_START = 1e-6
-
-# Optimiser state that describes one chunk's objective, not the stream
-# (see _optim: the divergence reference and the spectral step's last pair).
-_CHUNK_STATE = frozenset(
-    {"initial_value", "step", "n", "previous_grad", "previous_g_sq"}
-)
 
 _SCALE_ADVICE = (
     "scale the data, e.g. with sklearn.preprocessing.StandardScaler or "
@@ -85,6 +87,89 @@ def _check_feature_scale(X):
         f"{m:.3g}): no gradient step can be computed at this scale. Please "
         f"{_SCALE_ADVICE}."
     )
+
+
+def _weight_sum(sample_weight):
+    """The weights' sum in their own dtype (inf, without a warning, on overflow)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return sample_weight.sum()
+
+
+@dataclass
+class PreparedFit:
+    """What :meth:`BaseSigmoidGD._prepare_fit` hands to ``_descend``."""
+
+    objective: object  # LinearObjective, or the distributed one
+    W: np.ndarray  # the start, packed [coef | intercept]
+    rng: np.random.RandomState
+    monitor: object  # W -> validation score, or None
+    state: object  # the OptimizerState a warm start continues from, or None
+    continue_fit: bool  # a warm start or a later partial_fit call
+    partial: bool  # one partial_fit epoch
+
+
+class InMemoryData:
+    """The rows of a fit in memory, as :meth:`BaseSigmoidGD._prepare_fit` reads them.
+
+    The protocol every data source of a fit answers (the blocks on a cluster
+    of :mod:`sklearn_sigmoid.dask` too): ``validate``, ``hold_out``,
+    ``target_rows``, ``class_totals``, ``encode``, ``weight_total``,
+    ``target_sums``, ``mean_target`` and ``objective``, called in that order.
+    """
+
+    distributed = False
+
+    def __init__(self, X, y, sample_weight):
+        self.X, self.y, self.sample_weight = X, y, sample_weight
+        self.Y = None
+
+    def validate(self, estimator, reset):
+        """Validate the data for ``estimator``; return ``(n_features, dtype)``."""
+        self.X, self.y, self.sample_weight = estimator._validate_block(
+            self.X, self.y, self.sample_weight, reset
+        )
+        return self.X.shape[1], self.X.dtype
+
+    def hold_out(self, estimator, rng):
+        """Zero the held-out rows' training weights; return them, for validation."""
+        self.sample_weight, validation = estimator._hold_out(
+            self.X, self.y, self.sample_weight, rng
+        )
+        return validation
+
+    def target_rows(self):
+        """``(y, sample_weight)`` from which the target encoding is learnt."""
+        return self.y, self.sample_weight
+
+    def class_totals(self, encoding):
+        return encoding.class_totals(self.y, self.sample_weight)
+
+    def encode(self, encoding, stream=False):
+        """Encode the targets (``Y`` in the dtype of X) and weigh the rows."""
+        Y, self.sample_weight = encoding.encode(self.y, self.sample_weight, stream)
+        self.Y = Y.astype(self.X.dtype, copy=False)
+
+    def weight_total(self):
+        return _weight_sum(self.sample_weight)
+
+    def target_sums(self):
+        """The weighted sum of each column of the encoded targets (float64)."""
+        return self.sample_weight.astype(np.float64) @ self.Y
+
+    def mean_target(self):
+        return np.average(self.Y, axis=0, weights=self.sample_weight)
+
+    def objective(self, loss, alpha, fit_intercept, partial=False):
+        """The training objective; a ``partial`` chunk's weights count as rows."""
+        return LinearObjective(
+            loss,
+            self.X,
+            self.Y,
+            self.sample_weight,
+            alpha,
+            fit_intercept,
+            weight_total=self.X.shape[0] if partial else None,
+        )
 
 
 class BaseSigmoidGD(CallbackSupportMixin, BaseEstimator):
@@ -156,33 +241,16 @@ class BaseSigmoidGD(CallbackSupportMixin, BaseEstimator):
 
     _multi_output = False  # passed to validate_data
     _y_numeric = False
-
-    def _check_targets(self, y):
-        """Raise if ``y`` is not a valid target for this estimator."""
-
-    @abstractmethod
-    def _init_targets(self, y, sample_weight, classes):
-        """Learn the target encoding on the first fit (classes_, ranges)."""
+    #: The target encoding's class (see :mod:`._targets`).
+    _encoding_class = None
 
     @abstractmethod
-    def _target_summary(self, y, sample_weight):
-        """A few ``(y, sample_weight)`` rows standing for a block of targets.
-
-        Concatenated over the blocks of a data set, the summaries give
-        :meth:`_init_targets` the same result as the whole targets would, so
-        that a data set spread over a cluster is encoded as in memory.
-        """
+    def _learn_encoding(self, y, sample_weight, classes):
+        """Learn the target encoding on the first fit; set its fitted attributes."""
 
     @abstractmethod
-    def _encode_targets(self, y, sample_weight, partial):
-        """Return ``(Y, sample_weight)`` in the loss's encoding."""
-
-    def _check_encoded_targets(self, Y, sample_weight):
-        """Raise if the encoded targets and final weights leave nothing to fit."""
-
-    @abstractmethod
-    def _link(self):
-        """'sigmoid' or 'softmax'."""
+    def _target_encoding(self):
+        """The fitted target encoding, rebuilt from the fitted attributes."""
 
     @abstractmethod
     def _get_packed_params(self):
@@ -196,6 +264,58 @@ class BaseSigmoidGD(CallbackSupportMixin, BaseEstimator):
     def _validation_score(self, W, X, Y, sample_weight):
         """Score (higher is better) of parameters W on held-out data."""
 
+    def _more_validate_params(self, *, partial=False, distributed=False):
+        """The rules that tie parameters together (the single ones are in
+        ``_parameter_constraints``), for a ``fit``, a ``partial_fit`` call
+        (``partial``) or ``fit_distributed`` (``distributed``).
+
+        Every such rule lives here (or in a subclass's override): the
+        optimiser receives values that satisfy them.
+        """
+        if partial and self.early_stopping:
+            raise ValueError(
+                "partial_fit does not support early_stopping=True (a stream has "
+                "no held-out part); set early_stopping=False."
+            )
+        if (
+            self.average
+            and self.learning_rate == "auto"
+            and self.batch_size is None
+            and not self.momentum
+        ):
+            raise ValueError(
+                "average applies to fixed-step and mini-batch gradient descent; "
+                "with learning_rate='auto', full batches and no momentum the "
+                "steps come from a line search, whose iterates need no "
+                "averaging. Set batch_size, momentum or a float learning_rate."
+            )
+        if self.schedule != "constant" and self.batch_size is None:
+            raise ValueError(
+                f"schedule={self.schedule!r} sets the step sizes of mini-batch "
+                f"SGD; set batch_size (e.g. batch_size=32), or use "
+                f"schedule='constant'."
+            )
+        if not distributed:
+            return
+        if self.batch_size is not None:
+            raise ValueError(
+                "fit_distributed runs full-batch gradient descent; batch_size must "
+                "be None. For mini-batch SGD over a Dask array, stream its blocks "
+                "through partial_fit (e.g. with dask_ml.wrappers.Incremental)."
+            )
+        if self.early_stopping:
+            raise ValueError("early_stopping is not supported by fit_distributed.")
+        if self.warm_start:
+            raise ValueError(
+                "warm_start is not supported by fit_distributed (every call is a "
+                "new fit)."
+            )
+
+    def _loss_object(self):
+        """The fitted model's loss (from :mod:`._loss`): its link gives the
+        outputs and probabilities."""
+        return get_loss(self.loss, self._target_encoding().link)
+
     def _validation_splitter(self, rng):
         """The shuffled splitter behind :meth:`_split_validation`."""
         from sklearn.model_selection import ShuffleSplit
@@ -203,10 +323,6 @@ class BaseSigmoidGD(CallbackSupportMixin, BaseEstimator):
         return ShuffleSplit(
             n_splits=1, test_size=self.validation_fraction, random_state=rng
         )
-
-    def _validation_targets(self, y):
-        """Held-out targets in the loss's encoding, for the validation score."""
-        return self._encode_targets(y, np.ones(len(y)), partial=False)[0]
 
     def _split_validation(self, y, rng):
         """Indices of the training and validation rows for early stopping.
@@ -267,16 +383,20 @@ class BaseSigmoidGD(CallbackSupportMixin, BaseEstimator):
 
     def _start_params(
         self,
-        Y,
-        sample_weight,
+        n_outputs,
         n_features,
         dtype,
         coef_init,
         intercept_init,
         continue_fit,
+        default_intercept,
     ):
-        """Where descent starts: given, previous (warm start) or default."""
-        k = Y.shape[1]
+        """Where descent starts: given, previous (warm start) or default.
+
+        ``default_intercept()`` gives the intercept of a fresh start (the
+        loss's intercept-only optimum), computed only when it is needed.
+        """
+        k = n_outputs
         if continue_fit and coef_init is None and intercept_init is None:
             # (A new array already: no second copy.)
             return self._get_packed_params().astype(dtype, copy=False)
@@ -298,33 +418,20 @@ class BaseSigmoidGD(CallbackSupportMixin, BaseEstimator):
         elif continue_fit:
             W[:, -1] = self._get_packed_params()[:, -1]
         else:
-            W[:, -1] = self._default_intercept(Y, sample_weight)
+            W[:, -1] = default_intercept()
         return W
 
-    def _default_intercept(self, Y, sample_weight):
-        """The intercept at which the outputs equal the mean target.
+    def _apply_encoding(self, data, stream=False):
+        """Encode ``data``'s targets with the fitted encoding; return the encoding.
 
-        For a sigmoid that is the log-odds ``log(p / (1 - p))`` of the
-        weighted mean target ``p``; for a softmax the centred log-frequencies.
-        It is the optimum of an intercept-only model for both losses.
+        ``'balanced'`` class weights are resolved first from the class totals
+        of the whole data (of every block, for data on a cluster).
         """
-        p = np.average(Y, axis=0, weights=sample_weight)
-        p = np.clip(p, _EPS_START, 1 - _EPS_START)
-        if self._link() == "sigmoid":
-            return np.log(p) - np.log1p(-p)
-        log_p = np.log(p)
-        return log_p - log_p.mean()
-
-    def _make_objective(self, X, Y, sample_weight, weight_total=None):
-        return LinearObjective(
-            get_loss(self.loss, self._link()),
-            X,
-            Y,
-            sample_weight,
-            float(self.alpha),
-            self.fit_intercept,
-            weight_total=weight_total,
-        )
+        encoding = self._target_encoding()
+        if encoding.needs_totals:
+            encoding = encoding.with_totals(data.class_totals(encoding))
+        data.encode(encoding, stream=stream)
+        return encoding
 
     def _training_objective(self, X, y, sample_weight=None):
         """The objective a fit on ``(X, y)`` minimises, for the fitted encoding.
@@ -336,19 +443,21 @@ class BaseSigmoidGD(CallbackSupportMixin, BaseEstimator):
         draw loss surfaces without writing any formula twice.
         """
         check_is_fitted(self)
-        X, y, sample_weight = self._validate_fit_data(X, y, sample_weight, reset=False)
-        self._check_targets(y)
-        Y, sample_weight = self._encode_targets(y, sample_weight, partial=False)
-        objective = self._make_objective(
-            X, Y.astype(X.dtype, copy=False), sample_weight
+        data = InMemoryData(X, y, sample_weight)
+        _, dtype = data.validate(self, reset=False)
+        self._apply_encoding(data)
+        objective = data.objective(
+            self._loss_object(), float(self.alpha), self.fit_intercept
         )
-        return objective, self._get_packed_params().astype(X.dtype)
+        return objective, self._get_packed_params().astype(dtype)
 
-    def _validate_fit_data(self, X, y, sample_weight, reset, whole=True):
+    def _validate_block(self, X, y, sample_weight, reset, whole=True):
         """Checked ``X`` (CSR/CSC kept sparse, float32 kept), ``y`` and weights.
 
-        ``whole=False`` for one block of a larger data set, whose weights may
-        all be zero (the whole set's sum is checked instead).
+        Also checks the targets (see the encoding's ``check``) and the scales
+        (:meth:`_check_scales`).  ``whole=False`` for one block of a larger
+        data set, whose weights may all be zero (the whole set's sum is
+        checked instead).
         """
         X, y = validate_data(
             self,
@@ -374,16 +483,21 @@ class BaseSigmoidGD(CallbackSupportMixin, BaseEstimator):
                 np.ones(np.shape(sample_weight)), X, dtype=X.dtype
             )
             sample_weight[:] = 0.0
+        self._encoding_class.check(y)
+        self._check_scales(X, sample_weight, whole)
         return X, y, sample_weight
 
     @staticmethod
-    def _check_weight_sum(sample_weight, what="sample weights"):
-        """Raise unless the weights' sum (as the objective takes it) is finite, > 0."""
-        with np.errstate(over="ignore", invalid="ignore"):
-            total = sample_weight.sum()
+    def _check_weight_sum(total, what="sample weights"):
+        """Raise unless the weights' sum (as the objective takes it) is finite, > 0.
+
+        ``total`` is that sum, a numpy scalar in the weights' dtype (or a
+        float, the float64 sum of a data set's blocks).
+        """
+        total = total if isinstance(total, np.generic) else np.float64(total)
         if not np.isfinite(total):
             raise ValueError(
-                f"The {what} sum to {total} in {sample_weight.dtype} (overflow): "
+                f"The {what} sum to {total} in {total.dtype} (overflow): "
                 f"the objective is their weighted mean, so only their ratios "
                 f"matter; divide them by a common factor."
             )
@@ -411,7 +525,7 @@ class BaseSigmoidGD(CallbackSupportMixin, BaseEstimator):
         """Everything a fit may set (all but the parameters), to restore on failure."""
         params = self._param_name_set()
         saved = {k: v for k, v in vars(self).items() if k not in params}
-        rng = (saved.get("_optimizer_state") or {}).get("rng")
+        rng = getattr(saved.get("_optimizer_state"), "rng", None)
         return saved, (rng, rng.get_state()) if rng is not None else None
 
     @contextmanager
@@ -434,10 +548,14 @@ class BaseSigmoidGD(CallbackSupportMixin, BaseEstimator):
                 rng_state[0].set_state(rng_state[1])
             raise
 
-    def _check_scales(self, X, sample_weight):
-        """Refuse weights, alpha and features that would overflow the objective."""
+    def _check_scales(self, X, sample_weight, whole=True):
+        """Refuse weights, alpha and features that would overflow the objective.
+
+        The weights' sum only for ``whole`` data (a block's may be zero).
+        """
         # Before the classes are looked at (which ignore zero-weight rows).
-        self._check_weight_sum(sample_weight)
+        if whole:
+            self._check_weight_sum(_weight_sum(sample_weight))
         if self.alpha > np.finfo(X.dtype).max:
             raise ValueError(
                 f"alpha={self.alpha} exceeds the largest {X.dtype.name} number "
@@ -504,110 +622,144 @@ class BaseSigmoidGD(CallbackSupportMixin, BaseEstimator):
         intercept_init=None,
         classes=None,
         partial=False,
+        epoch_callback=None,
     ):
-        if partial and self.early_stopping:
-            raise ValueError(
-                "partial_fit does not support early_stopping=True (a stream has "
-                "no held-out part); set early_stopping=False."
-            )
+        """``fit`` and ``partial_fit`` on data in memory.
+
+        ``epoch_callback``: see :meth:`_descend` (how inspection records a
+        descent path in one fit).
+        """
         with self._commit_on_success():
-            first_call = not (partial and hasattr(self, "coef_"))
-            warm = self.warm_start and not partial and hasattr(self, "coef_")
-            before = self._structure() if warm else None
-            X, y, sample_weight = self._validate_fit_data(
-                X, y, sample_weight, first_call
-            )
-            self._check_targets(y)
-            self._check_scales(X, sample_weight)
-            rng = check_random_state(self.random_state)
-            validation = None
-            if self.early_stopping and not partial:
-                sample_weight, validation = self._hold_out(X, y, sample_weight, rng)
-            if first_call:
-                self._init_targets(y, sample_weight, classes)
-            if warm:
-                self._check_warm_start(before)
-            Y, sample_weight = self._encode_targets(y, sample_weight, partial)
-            Y = Y.astype(X.dtype, copy=False)
-            self._check_weight_sum(
-                sample_weight,
-                "sample weights"
-                + (" of the training part" if validation is not None else "")
-                + (
-                    " times class_weight"
-                    if getattr(self, "class_weight", None) is not None
-                    else ""
-                ),
-            )
-            if not partial:
-                self._check_encoded_targets(Y, sample_weight)
-
-            continue_fit = not first_call or warm
-            W = self._start_params(
-                Y,
-                sample_weight,
-                X.shape[1],
-                X.dtype,
-                coef_init,
-                intercept_init,
-                continue_fit,
-            )
-            monitor = None
-            if validation is not None:
-                X_val, y_val, sw_val = validation
-                Y_val = self._validation_targets(y_val).astype(X.dtype, copy=False)
-
-                def monitor(W):
-                    return self._validation_score(W, X_val, Y_val, sw_val)
-
-            # partial_fit: a chunk's weights count as they are (a unit weight
-            # is one row), as in SGDClassifier, not relative to the chunk's own
-            # total; a chunk with doubled weights pulls twice as hard.
-            objective = self._make_objective(
-                X, Y, sample_weight, weight_total=X.shape[0] if partial else None
-            )
-            if coef_init is not None or intercept_init is not None:
-                self._check_start(objective, W)
-            state = (
-                getattr(self, "_optimizer_state", None)
-                if continue_fit and coef_init is None and intercept_init is None
-                else None
-            )
-            if partial and state is not None:
-                # What belongs to the previous chunk's objective stays behind:
-                # divergence is judged against this chunk's own start (a later
-                # chunk may simply have a higher loss than the first), and a
-                # spectral step from two gradients of different chunks means
-                # nothing (it shrank the step to its floor).
-                state = {k: v for k, v in state.items() if k not in _CHUNK_STATE}
-            return self._descend(
-                objective,
-                W,
-                rng=rng,
-                monitor=monitor,
-                state=state,
-                continue_fit=continue_fit,
+            prepared = self._prepare_fit(
+                InMemoryData(X, y, sample_weight),
+                coef_init=coef_init,
+                intercept_init=intercept_init,
+                classes=classes,
                 partial=partial,
             )
+            return self._descend(prepared, epoch_callback)
 
-    def _descend(
+    def _prepare_fit(
         self,
-        objective,
-        W,
+        data,
         *,
-        rng,
-        monitor=None,
-        state=None,
-        continue_fit=False,
+        coef_init=None,
+        intercept_init=None,
+        classes=None,
         partial=False,
     ):
-        """Run gradient descent on ``objective`` from ``W``; set fitted attributes.
+        """The front half of every fit: validate, encode targets, start, objective.
+
+        Parameters
+        ----------
+        data : InMemoryData or the blocks of :mod:`sklearn_sigmoid.dask`
+            The training data, read through the calls of :class:`InMemoryData`.
+        coef_init, intercept_init : array-like or None
+            A start given by the user.
+        classes : array-like or None
+            All the classes of a stream (first ``partial_fit`` call).
+        partial : bool
+            One epoch of a ``partial_fit`` stream.
+
+        Returns
+        -------
+        prepared : PreparedFit
+            What :meth:`_descend` needs.
+        """
+        self._more_validate_params(partial=partial, distributed=data.distributed)
+        first_call = not (partial and hasattr(self, "coef_"))
+        warm = self.warm_start and not partial and hasattr(self, "coef_")
+        before = self._structure() if warm else None
+        n_features, dtype = data.validate(self, reset=first_call)
+        rng = check_random_state(self.random_state)
+        validation = None
+        if self.early_stopping and not partial:
+            validation = data.hold_out(self, rng)
+        if first_call:
+            self._learn_encoding(*data.target_rows(), classes)
+            self.n_features_in_ = n_features
+        if warm:
+            self._check_warm_start(before)
+        encoding = self._apply_encoding(data, stream=partial)
+        self._check_encoded(data, encoding, partial, validation is not None)
+        loss = get_loss(self.loss, encoding.link)
+        continue_fit = not first_call or warm
+        W = self._start_params(
+            encoding.n_outputs,
+            n_features,
+            dtype,
+            coef_init,
+            intercept_init,
+            continue_fit,
+            lambda: loss.intercept_only(data.mean_target()),
+        )
+        # partial_fit: a chunk's weights count as they are (a unit weight
+        # is one row), as in SGDClassifier, not relative to the chunk's own
+        # total; a chunk with doubled weights pulls twice as hard.
+        objective = data.objective(
+            loss, float(self.alpha), self.fit_intercept, partial=partial
+        )
+        given_start = coef_init is not None or intercept_init is not None
+        if given_start:
+            self._check_start(objective, W)
+        return PreparedFit(
+            objective=objective,
+            W=W,
+            rng=rng,
+            monitor=self._validation_monitor(validation, encoding, dtype),
+            state=self._state_to_continue(continue_fit and not given_start, partial),
+            continue_fit=continue_fit,
+            partial=partial,
+        )
+
+    def _check_encoded(self, data, encoding, partial, held_out):
+        """Refuse encoded data that leaves nothing to fit (zero total weight,
+        or, for a whole fit, a class that class_weight zeroed out)."""
+        self._check_weight_sum(
+            data.weight_total(),
+            "sample weights"
+            + (" of the training part" if held_out else "")
+            + (
+                " times class_weight"
+                if getattr(self, "class_weight", None) is not None
+                else ""
+            ),
+        )
+        if not partial:
+            encoding.check_encoded(data.target_sums(), data.weight_total())
+
+    def _validation_monitor(self, validation, encoding, dtype):
+        """``W -> validation score`` on the held-out rows, or None."""
+        if validation is None:
+            return None
+        X_val, y_val, sw_val = validation
+        Y_val = encoding.validation_targets(y_val).astype(dtype, copy=False)
+
+        def monitor(W):
+            return self._validation_score(W, X_val, Y_val, sw_val)
+
+        return monitor
+
+    def _state_to_continue(self, continuing, partial):
+        """The optimiser state this fit continues from, or None."""
+        state = getattr(self, "_optimizer_state", None) if continuing else None
+        if partial and state is not None:
+            # What belongs to the previous chunk's objective stays behind (a
+            # spectral step from two chunks' gradients shrank to its floor).
+            state = state.for_next_chunk()
+        return state
+
+    def _descend(self, prepared, epoch_callback=None):
+        """Run gradient descent as :meth:`_prepare_fit` set it up; set the attributes.
 
         The part of fitting that does not care where the data lives: the
         objective may be in memory (:class:`LinearObjective`) or spread over
-        a cluster (:mod:`sklearn_sigmoid.dask`), as long as it has the same
-        methods.
+        a cluster (:mod:`sklearn_sigmoid.dask`).  ``epoch_callback`` (an
+        :class:`~sklearn_sigmoid._optim.EpochCallback`) is called around every
+        epoch, after the scikit-learn callbacks set with ``set_callbacks``.
         """
+        objective, W, monitor = prepared.objective, prepared.W, prepared.monitor
+        partial, continue_fit = prepared.partial, prepared.continue_fit
         with one_blas_thread():
             stepper = make_stepper(
                 objective,
@@ -616,8 +768,8 @@ class BaseSigmoidGD(CallbackSupportMixin, BaseEstimator):
                 momentum=self.momentum,
                 batch_size=self.batch_size,
                 shuffle=self.shuffle,
-                rng=rng,
-                state=state,
+                rng=prepared.rng,
+                state=prepared.state,
                 average=self.average,
                 schedule=self.schedule,
             )
@@ -628,20 +780,44 @@ class BaseSigmoidGD(CallbackSupportMixin, BaseEstimator):
             )
             stopping = self._stopping_rule(partial, full_batch, monitor)
             max_iter = 1 if partial else self.max_iter
-            with epoch_hooks(self, max_iter) as hooks:
-                result = run_epochs(
+            result = self._run_epochs(
+                stepper, max_iter, stopping, monitor, epoch_callback
+            )
+            gap = result["gap"]
+            if gap is None and full_batch and not partial:
+                gap = stepper.duality_gap()  # the final point's certificate
+        self._set_fit_results(result, stepper, gap, monitor, continue_fit, partial)
+        if not partial and self.tol is not None:
+            self._warn_if_not_converged(result, stopping)
+        return self
+
+    def _run_epochs(self, stepper, max_iter, stopping, monitor, epoch_callback):
+        """:func:`run_epochs` with the callbacks; a divergence names the setting."""
+        with epoch_hooks(self, max_iter) as hooks:
+            callbacks = [c for c in (hooks, epoch_callback) if c is not None]
+            try:
+                return run_epochs(
                     stepper,
                     max_iter=max_iter,
                     stopping=stopping,
                     monitor=monitor,
-                    learning_rate=self.learning_rate,
                     verbose=self.verbose,
-                    hooks=hooks,
+                    callbacks=callbacks,
                 )
-            gap = result["gap"]
-            if gap is None and full_batch and not partial:
-                gap = stepper.duality_gap()  # the final point's certificate
+            except DivergenceError as error:
+                if not error.step_too_large:
+                    raise
+                advice = DivergenceError(
+                    f"{error} The learning rate {self.learning_rate!r} is "
+                    f"too large for this data; use a smaller one, or "
+                    f"learning_rate='auto', which computes a safe step from "
+                    f"the data."
+                )
+                advice.step_too_large = True
+                raise advice from None
 
+    def _set_fit_results(self, result, stepper, gap, monitor, continue_fit, partial):
+        """The fitted attributes from :func:`run_epochs`'s result."""
         if continue_fit and hasattr(self, "loss_curve_"):
             self.loss_curve_ = self.loss_curve_ + result["loss_curve"]
             self.n_iter_ = self.n_iter_ + result["n_iter"]
@@ -662,9 +838,6 @@ class BaseSigmoidGD(CallbackSupportMixin, BaseEstimator):
         self._set_packed_params(result["W"])
         self.dual_gap_ = None if gap is None else float(gap)
         self.stop_reason_ = result["reason"]
-        if not partial and self.tol is not None:
-            self._warn_if_not_converged(result, stopping)
-        return self
 
     def _stopping_rule(self, partial, full_batch, monitor):
         """The rule that ends a fit (see :mod:`._optim`), or None."""

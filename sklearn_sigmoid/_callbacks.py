@@ -12,6 +12,8 @@ With an older scikit-learn, :class:`CallbackSupportMixin` adds nothing and
 
 from contextlib import contextmanager
 
+from sklearn_sigmoid._optim import EpochCallback
+
 try:  # scikit-learn >= 1.9
     from sklearn.callback import CallbackSupportMixin
     from sklearn.callback._callback_support import callback_management_context
@@ -23,8 +25,8 @@ except ImportError:  # pragma: no cover - older scikit-learn
     callback_management_context = None
 
 
-class EpochHooks:
-    """Calls the callbacks' hooks around each epoch of one fit."""
+class EpochHooks(EpochCallback):
+    """Calls scikit-learn's callbacks' hooks around each epoch of one fit."""
 
     def __init__(self, estimator, context):
         self.estimator = estimator

@@ -3,39 +3,21 @@
 
 """Logistic regression trained by gradient descent."""
 
-from numbers import Real
-
 import numpy as np
-from scipy.special import expit, log_expit, logsumexp, softmax
 from sklearn.base import _fit_context
 from sklearn.linear_model._base import LinearClassifierMixin
 from sklearn.utils._param_validation import StrOptions
-from sklearn.utils.class_weight import compute_class_weight
-from sklearn.utils.multiclass import (
-    _check_partial_fit_first_call,
-    check_classification_targets,
-)
+from sklearn.utils.multiclass import _check_partial_fit_first_call
 from sklearn.utils.validation import check_is_fitted
 
 from sklearn_sigmoid._base import BaseSigmoidGD
 from sklearn_sigmoid._doc_link import DOC_LINK_MODULE, DOC_LINK_TEMPLATE
 from sklearn_sigmoid._objective import linear_scores
-
-
-def balanced_class_weight(class_totals):
-    """scikit-learn's ``'balanced'`` class weights from weighted class totals.
-
-    ``total / (n_classes * class_total)``, with the class totals summed over
-    the sample weights (as ``compute_class_weight`` does since scikit-learn
-    1.9, computed here for older versions too), so that a weight of ``k``
-    counts as ``k`` repeated rows.  A class of total 0 (all its rows weigh
-    nothing) gets 1, which multiplies only zeros.
-    """
-    totals = np.asarray(class_totals, dtype=np.float64)
-    weights = np.ones_like(totals)
-    present = totals > 0
-    weights[present] = totals.sum() / (len(totals) * totals[present])
-    return weights
+from sklearn_sigmoid._targets import (
+    ClassEncoding,
+    balanced_class_weight,  # noqa: F401 (imported from here by users and tests)
+    check_class_weight,
+)
 
 
 class GDLogisticRegression(LinearClassifierMixin, BaseSigmoidGD):
@@ -298,93 +280,28 @@ class GDLogisticRegression(LinearClassifierMixin, BaseSigmoidGD):
 
     # -- hooks ---------------------------------------------------------------
 
-    def _link(self):
-        return "sigmoid" if len(self.classes_) == 2 else "softmax"
+    _encoding_class = ClassEncoding
 
-    def _check_targets(self, y):
-        check_classification_targets(y)
-        if isinstance(self.class_weight, dict):
-            weights = list(self.class_weight.values())
-            if not all(
-                isinstance(w, Real) and np.isfinite(w) and w >= 0 for w in weights
-            ):
-                raise ValueError(
-                    f"class_weight must map classes to finite non-negative "
-                    f"numbers; got {self.class_weight!r}."
-                )
+    def _more_validate_params(self, *, partial=False, distributed=False):
+        super()._more_validate_params(partial=partial, distributed=distributed)
+        check_class_weight(self.class_weight)
+        if partial and self.class_weight == "balanced":
+            raise ValueError(
+                "class_weight='balanced' is not supported by partial_fit "
+                "(the class frequencies of a stream are unknown); pass a dict."
+            )
+
+    def _learn_encoding(self, y, sample_weight, classes):
+        encoding = ClassEncoding.learn(
+            y, sample_weight, classes, self.class_weight, type(self).__name__
+        )
+        self.classes_ = encoding.classes
+
+    def _target_encoding(self):
+        return ClassEncoding(self.classes_, self.class_weight, type(self).__name__)
 
     def _structure(self):
         return {**super()._structure(), "set of classes": self.classes_}
-
-    def _init_targets(self, y, sample_weight, classes):
-        self.classes_ = np.unique(y) if classes is None else np.unique(classes)
-        present = np.unique(y[sample_weight > 0])
-        if classes is None and len(present) < 2:
-            raise ValueError(
-                f"{type(self).__name__} needs samples of at least 2 classes with "
-                f"positive weight, but the data contains only one class: "
-                f"{present[0] if len(present) else None!r}."
-            )
-        if len(self.classes_) < 2:
-            raise ValueError(
-                f"{type(self).__name__} needs at least 2 classes; got "
-                f"classes={self.classes_!r}."
-            )
-
-    def _target_summary(self, y, sample_weight):
-        # The labels present with positive weight, and the others (weight 0).
-        positive = np.unique(y[sample_weight > 0])
-        others = np.setdiff1d(np.unique(y), positive)
-        return (
-            np.concatenate([positive, others]),
-            np.concatenate([np.ones(len(positive)), np.zeros(len(others))]),
-        )
-
-    def _encode_targets(self, y, sample_weight, partial):
-        idx = np.searchsorted(self.classes_, y)
-        idx = np.clip(idx, 0, len(self.classes_) - 1)
-        unknown = self.classes_[idx] != y
-        if np.any(unknown):
-            raise ValueError(
-                f"y contains labels not in classes_={self.classes_!r}: "
-                f"{np.unique(y[unknown])!r}."
-            )
-        if self.class_weight is not None:
-            if partial and self.class_weight == "balanced":
-                raise ValueError(
-                    "class_weight='balanced' is not supported by partial_fit "
-                    "(the class frequencies of a stream are unknown); pass a dict."
-                )
-            if self.class_weight == "balanced":
-                weights = balanced_class_weight(
-                    np.bincount(
-                        idx, weights=sample_weight, minlength=len(self.classes_)
-                    )
-                )
-            else:
-                weights = compute_class_weight(
-                    self.class_weight, classes=self.classes_, y=y
-                )
-            sample_weight = sample_weight * weights[idx].astype(sample_weight.dtype)
-        if len(self.classes_) == 2:
-            Y = (idx == 1).astype(np.float64)[:, None]
-        else:
-            Y = np.zeros((len(y), len(self.classes_)))
-            Y[np.arange(len(y)), idx] = 1.0
-        return Y, sample_weight
-
-    def _check_encoded_targets(self, Y, sample_weight):
-        # class_weight can zero a class out, as sample weights can.
-        totals = sample_weight.astype(np.float64) @ Y
-        if Y.shape[1] == 1:
-            totals = np.array([sample_weight.sum() - totals[0], totals[0]])
-        if np.count_nonzero(totals > 0) < 2:
-            kept = self.classes_[totals > 0]
-            raise ValueError(
-                f"{type(self).__name__} needs samples of at least 2 classes with "
-                f"positive weight, but after class_weight={self.class_weight!r} "
-                f"only {kept.tolist()!r} has any."
-            )
 
     def _get_packed_params(self):
         return np.hstack([self.coef_, self.intercept_[:, None]])
@@ -493,9 +410,7 @@ class GDLogisticRegression(LinearClassifierMixin, BaseSigmoidGD):
         """
         check_is_fitted(self)
         scores = self.decision_function(X)
-        if scores.ndim == 1:  # sigma(-z) = 1 - sigma(z), keeping its digits
-            return np.column_stack([expit(-scores), expit(scores)])
-        return softmax(scores, axis=1)
+        return self._loss_object().class_probabilities(scores)
 
     def predict_log_proba(self, X):
         """Logarithm of the class probabilities, computed without underflow.
@@ -512,9 +427,7 @@ class GDLogisticRegression(LinearClassifierMixin, BaseSigmoidGD):
         """
         check_is_fitted(self)
         scores = self.decision_function(X)
-        if scores.ndim == 1:
-            return np.column_stack([log_expit(-scores), log_expit(scores)])
-        return scores - logsumexp(scores, axis=1, keepdims=True)
+        return self._loss_object().class_log_probabilities(scores)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -14,6 +14,12 @@ Every loss here is a function of the *raw score* ``z = X @ coef.T + intercept``
   same two split in halves, for a line search that tries several ``z`` and
   needs the gradient only at the one it accepts (``kept`` is what the first
   half computed that the second reuses);
+* ``class_probabilities(z)`` and ``class_log_probabilities(z)``: the
+  probability of each class (``[1 - s, s]`` for one sigmoid output), what a
+  classifier's ``predict_proba`` returns;
+* ``intercept_only(mean_target)``: the optimum of a model with an intercept
+  only, where the outputs equal the weighted mean target (where descent
+  starts);
 * ``curvature``: an upper bound of the second derivative with respect to ``z``
   (the largest Hessian eigenvalue per sample), from which the objective's
   Lipschitz constant, and so a safe step size, follows.
@@ -41,7 +47,8 @@ iris fit took 63 ms with them, 24 ms without).  Either way ``|z|`` of 1e4
 """
 
 import numpy as np
-from scipy.special import expit, log_expit
+from scipy.special import expit, log_expit, logsumexp
+from scipy.special import softmax as _scipy_softmax
 
 __all__ = [
     "LOSS_ALIASES",
@@ -49,6 +56,9 @@ __all__ = [
     "sigmoid",
     "sigmoid_derivative",
 ]
+
+# The mean targets of the intercept-only start are kept this far from 0 and 1.
+_EPS_START = 1e-6
 
 #: Accepted spellings of each loss, mapped to the canonical name.
 LOSS_ALIASES = {
@@ -247,6 +257,27 @@ class _SigmoidLoss(_Loss):
     def activation(self, raw):
         return expit(raw)
 
+    @staticmethod
+    def class_probabilities(raw):
+        """``[1 - s, s]`` for the scores of one output (shape (n,) or (n, 1)).
+
+        ``1 - s`` is computed as ``sigma(-z)``, which keeps its digits.
+        """
+        z = np.ravel(raw)
+        return np.column_stack([expit(-z), expit(z)])
+
+    @staticmethod
+    def class_log_probabilities(raw):
+        """``log`` of :meth:`class_probabilities`, without underflow."""
+        z = np.ravel(raw)
+        return np.column_stack([log_expit(-z), log_expit(z)])
+
+    @staticmethod
+    def intercept_only(mean_target):
+        """The log-odds ``log(p / (1 - p))`` of the mean targets (clipped)."""
+        p = np.clip(mean_target, _EPS_START, 1 - _EPS_START)
+        return np.log(p) - np.log1p(-p)
+
 
 class _SoftmaxLoss(_Loss):
     """One softmax over the output columns (multinomial)."""
@@ -255,6 +286,23 @@ class _SoftmaxLoss(_Loss):
 
     def activation(self, raw):
         return _softmax(raw)
+
+    @staticmethod
+    def class_probabilities(raw):
+        """The softmax of each row of scores."""
+        return _scipy_softmax(raw, axis=1)
+
+    @staticmethod
+    def class_log_probabilities(raw):
+        """``log`` of :meth:`class_probabilities`, without underflow."""
+        return raw - logsumexp(raw, axis=1, keepdims=True)
+
+    @staticmethod
+    def intercept_only(mean_target):
+        """The centred log-frequencies of the classes (clipped away from 0)."""
+        p = np.clip(mean_target, _EPS_START, 1 - _EPS_START)
+        log_p = np.log(p)
+        return log_p - log_p.mean()
 
 
 class SigmoidSquaredError(_SigmoidLoss):

@@ -17,18 +17,23 @@ mean loss, so the gradient with respect to ``coef`` is the lecture's
 
 One evaluation costs one product ``X @ coef.T`` and, for the gradient, one
 ``X.T @ G``; sparse ``X`` stays sparse and float32 stays float32.
+
+:class:`Objective` declares what the optimiser (:mod:`._optim`) calls and owns
+every formula that does not depend on where the rows live: the penalty, the
+Lipschitz bounds, the step metric, the duality gap and where results are
+written (``out=``).  :class:`LinearObjective` (rows in memory) and
+:class:`sklearn_sigmoid.dask.DistributedObjective` (row blocks on a cluster)
+implement only the primitives that pass over the rows.
 """
 
 import math
+from abc import ABC, abstractmethod
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.utils.extmath import row_norms, safe_sparse_dot
 
-try:  # the compiled kernels behind scipy's ``X @ v`` (a private module)
-    from scipy.sparse import _sparsetools
-except ImportError:  # pragma: no cover - scipy moved it
-    _sparsetools = None
+from sklearn_sigmoid._kernels import add_product as _add_product
 
 
 def linear_scores(X, W):
@@ -57,59 +62,6 @@ def _dot(A, B):
     if isinstance(A, np.ndarray):
         return A @ B
     return safe_sparse_dot(A, B, dense_output=True)
-
-
-def _add_product(X, v, out, transpose=False):
-    """``out += X @ v`` (``X.T @ v`` if ``transpose``) in place, for CSR ``X``.
-
-    scipy's ``X @ v`` runs this very kernel on a new array of zeros, after
-    checks that cost more than the product on small matrices; here it adds
-    straight into ``out`` (which may already hold the intercept, or the
-    penalty's gradient), so that the product costs no new array and no
-    second pass to combine.  ``v`` and ``out`` are 1-D.  Returns False,
-    leaving ``out`` alone, where the kernel does not apply (another format,
-    mixed dtypes, non-contiguous vectors) or is missing.
-    """
-    n_out, n_in = X.shape[::-1] if transpose else X.shape
-    if not (
-        _KERNELS_WORK
-        and sp.issparse(X)
-        and X.format == "csr"
-        and X.dtype == v.dtype == out.dtype
-        and v.shape == (n_in,)
-        and out.shape == (n_out,)
-        and v.flags.c_contiguous
-        and out.flags.c_contiguous
-    ):
-        return False
-    # X.T is the CSC matrix with X's own arrays.
-    kernel = _sparsetools.csc_matvec if transpose else _sparsetools.csr_matvec
-    kernel(n_out, n_in, X.indptr, X.indices, X.data, v, out)
-    return True
-
-
-def _kernels_work():
-    """Check once that the private kernels add ``X @ v`` and ``X.T @ v``."""
-    if _sparsetools is None:
-        return False
-    X = sp.csr_matrix(np.array([[1.0, 0.0, 2.0], [0.0, 3.0, 0.0]]))
-    forward, backward = np.array([10.0, 20.0]), np.array([10.0, 20.0, 30.0])
-    try:
-        _sparsetools.csr_matvec(
-            2, 3, X.indptr, X.indices, X.data, np.array([1.0, 2.0, 3.0]), forward
-        )
-        _sparsetools.csc_matvec(
-            3, 2, X.indptr, X.indices, X.data, np.array([1.0, 2.0]), backward
-        )
-    except Exception:  # pragma: no cover - their signature changed
-        return False
-    return bool(
-        np.array_equal(forward, [17.0, 26.0])
-        and np.array_equal(backward, [11.0, 26.0, 32.0])
-    )
-
-
-_KERNELS_WORK = _kernels_work()
 
 
 def power_iteration(operator, size, fit_intercept, n_iter=30):
@@ -204,13 +156,117 @@ def _column_square_means(X, weights, block=1 << 16):
     return out
 
 
-class L2Penalty:
-    """The ``alpha / 2 * ||coef||_F^2`` term, written once for every objective.
+class Objective(ABC):
+    """The training objective as the optimiser sees it (the declared contract).
 
-    Needs ``self.alpha``; ``W`` is packed ``[coef | intercept]`` and the
-    intercept column is not penalised.  Also the step metric and trace bound,
-    from ``column_square_means()``, which every objective provides.
+    ``J(W) = data term + alpha / 2 * ||coef||_F^2`` for ``W`` packed
+    ``[coef | intercept]`` (the intercept column is not penalised).  A
+    subclass sets ``loss``, ``alpha`` and ``fit_intercept`` and implements
+    the primitives that read the rows (marked abstract below): raw scores,
+    the data term and its gradient, trial points of a line search, column
+    means of ``X**2``, the curvature operator and the dual's sums.  This base
+    owns everything else, written once: the penalty and its gradient (with
+    ``out=``, an array to write the gradient into), the Lipschitz bounds, the
+    step metric and the duality gap.
     """
+
+    # -- primitives: what depends on where the rows live -----------------------
+
+    @property
+    @abstractmethod
+    def n_samples(self):
+        """Number of rows."""
+
+    @property
+    @abstractmethod
+    def n_features(self):
+        """Number of columns of X (W has one more, the intercept's)."""
+
+    @abstractmethod
+    def raw_float64(self, W):
+        """Raw scores ``X @ coef.T + intercept`` in float64 (kept by the caller)."""
+
+    @abstractmethod
+    def value_grad(self, W, raw=None, out=None):
+        """``J(W)`` and its gradient (written into ``out`` if given); ``raw``,
+        the raw scores at ``W`` if already known."""
+
+    @abstractmethod
+    def trial(self, raw, t, raw_dir, out=None):
+        """``(data term, moved raw scores, G)`` at ``raw - t * raw_dir``: the
+        trial point of a line search, with ``G`` (the data term's gradient
+        with respect to the raw scores) for :meth:`gradient_from_partial`.
+        ``out``: a buffer from :meth:`spare_raw` for the moved scores."""
+
+    @abstractmethod
+    def data_gradient(self, G):
+        """The data term's gradient w.r.t. ``W`` (no penalty), from ``G``."""
+
+    @abstractmethod
+    def _compute_column_square_means(self):
+        """``sum_i weights_i * x_ij**2`` for every column ``j``, in float64."""
+
+    @abstractmethod
+    def _hessian_bound_operator(self, v):
+        """``A.T @ diag(weights) @ A @ v`` with ``A = [X, 1]`` (or ``X``)."""
+
+    @abstractmethod
+    def _output_means(self, raw):
+        """``sum_i w_i p_i``: the weighted mean of the outputs at ``raw``."""
+
+    @abstractmethod
+    def _dual_entropy(self, raw, lam=None, v=None):
+        """``sum_i w_i * -loss*(p'_i - y_i)`` with ``p' = lam p + (1 - lam) v``."""
+
+    @abstractmethod
+    def _compute_dual_constants(self):
+        """``sum_i w_i y_i``, ``X.T w`` and ``X.T (w y)``."""
+
+    # -- shared formulas -------------------------------------------------------
+
+    def value(self, W):
+        """``J(W)`` (by default from :meth:`value_grad`; cheaper where a subclass
+        can skip the gradient)."""
+        return self.value_grad(W)[0]
+
+    def spare_raw(self, raw):
+        """Raw scores the optimiser no longer needs, as a buffer for the next
+        :meth:`trial`'s ``out`` (None: nothing to reuse, the default for
+        scores that do not live in this process)."""
+        return None
+
+    def gradient_from_partial(self, W, G, out=None):
+        """Gradient w.r.t. ``W`` from a :meth:`trial`'s ``G``, into ``out`` if given."""
+        return self._with_penalty_gradient(W, self.data_gradient(G), out=out)
+
+    def column_square_means(self):
+        """``sum_i weights_i * x_ij**2`` for every column ``j``, in float64 (cached)."""
+        cached = getattr(self, "_column_square_means", None)
+        if cached is None:
+            cached = self._column_square_means = self._compute_column_square_means()
+        return cached
+
+    def _dual_constants(self):
+        """``sum_i w_i y_i``, ``X.T w`` and ``X.T (w y)`` (one pass, cached)."""
+        if getattr(self, "_dual_cache", None) is None:
+            self._dual_cache = self._compute_dual_constants()
+        return self._dual_cache
+
+    def lipschitz(self, n_power_iter=30):
+        """Upper estimate of the gradient's Lipschitz constant.
+
+        ``L = curvature * lambda_max(A.T diag(weights) A) + alpha``, with the
+        largest eigenvalue from power iteration (deterministic start).  A step
+        ``1 / L`` then decreases the objective at every iteration.
+        """
+        lam = power_iteration(
+            self._hessian_bound_operator,
+            self.n_features + 1,
+            self.fit_intercept,
+            n_power_iter,
+        )
+        # Power iteration approaches lambda_max from below: add a margin.
+        return self.loss.curvature * 1.05 * lam + self.alpha
 
     def duality_gap(self, W, raw, grad, value):
         """A certified upper bound on ``value - min J``: the duality gap.
@@ -335,9 +391,16 @@ class L2Penalty:
         half = 0.5 * self.alpha
         return lambda t: half * (cc - 2.0 * t * cd + t * t * dd)
 
-    def _with_penalty_gradient(self, W, data_grad):
-        """``data_grad`` (the data term's gradient) plus the penalty's."""
+    def _with_penalty_gradient(self, W, data_grad, out=None):
+        """``data_grad`` (the data term's gradient) plus the penalty's.
+
+        With ``out`` (an array shaped and typed like ``W``, not ``W`` itself)
+        the result is written there instead of into ``data_grad``.
+        """
         grad = data_grad.astype(W.dtype, copy=False)
+        if out is not None:
+            np.copyto(out, grad)
+            grad = out
         if self.alpha:
             coef = W[:, :-1]
             # alpha * coef into a kept buffer: no fresh temporary per call.
@@ -368,7 +431,7 @@ class _DeferredG:
         self.kept = kept
 
 
-class LinearObjective(L2Penalty):
+class LinearObjective(Objective):
     """Objective and gradient of ``loss(X @ coef.T + intercept, Y)`` plus L2.
 
     Parameters
@@ -411,6 +474,13 @@ class LinearObjective(L2Penalty):
     @property
     def n_samples(self):
         return self.X.shape[0]
+
+    @property
+    def n_features(self):
+        return self.X.shape[1]
+
+    def spare_raw(self, raw):
+        return raw  # an array in memory: the next trial writes into it
 
     def subset(self, rows):
         """The same objective on a subset of the rows (a mini-batch).
@@ -486,6 +556,21 @@ class LinearObjective(L2Penalty):
             self._penalty(W)
         )
 
+    def data_terms(self, raws):
+        """The data term at each of ``m`` raw-score arrays, shape ``(m, n, k)``.
+
+        What :meth:`value` computes without the penalty, for many points in
+        one call (e.g. a grid of parameters drawn as a loss surface); equal
+        to it to rounding.
+        """
+        m, n, k = raws.shape
+        loss = self.loss.loss(raws.reshape(-1, k), np.tile(self.Y, (m, 1)))
+        data = loss.reshape(m, n).astype(np.float64, copy=False) @ self._weights64
+        with np.errstate(over="ignore", invalid="ignore"):
+            overflowed = ~np.isfinite(raws.sum(axis=(1, 2), dtype=np.float64))
+        data[overflowed] = np.inf  # as _unless_overflowed
+        return data
+
     def data_term(self, raw):
         """Weighted mean loss at raw scores, and ``G``, its gradient w.r.t. them.
 
@@ -528,7 +613,7 @@ class LinearObjective(L2Penalty):
         fresh parameter-sized array.
         """
         if out is None:
-            return self._with_penalty_gradient(W, self.data_gradient(G))
+            return super().gradient_from_partial(W, G)
         G = self._resolve(G)
         coef_grad = out[:, :-1]
         if self.alpha:
@@ -554,11 +639,9 @@ class LinearObjective(L2Penalty):
         return value, self.gradient_from_partial(W, G, out=out)
 
     def _output_means(self, raw):
-        """``sum_i w_i p_i``: the weighted mean of the outputs at ``raw``."""
         return self._weights64 @ self._activation64(raw)
 
     def _dual_entropy(self, raw, lam=None, v=None):
-        """``sum_i w_i * -loss*(p'_i - y_i)`` with ``p' = lam p + (1 - lam) v``."""
         P = self._activation64(raw)
         if lam is not None:
             P = P * lam
@@ -575,23 +658,17 @@ class LinearObjective(L2Penalty):
         self._dual_activation = (raw, P)
         return P
 
-    def _dual_constants(self):
-        """``sum_i w_i y_i``, ``X.T w`` and ``X.T (w y)`` (one pass, cached)."""
-        if getattr(self, "_dual_cache", None) is None:
-            weighted = np.column_stack(
-                [self._weights64, self._weights64[:, None] * self.Y]
-            )
-            products = safe_sparse_dot(self._XT, weighted, dense_output=True)
-            products = np.asarray(products, dtype=np.float64).T
-            self._dual_cache = (
-                self._weights64 @ self.Y.astype(np.float64, copy=False),
-                products[0],
-                products[1:],
-            )
-        return self._dual_cache
+    def _compute_dual_constants(self):
+        weighted = np.column_stack([self._weights64, self._weights64[:, None] * self.Y])
+        products = safe_sparse_dot(self._XT, weighted, dense_output=True)
+        products = np.asarray(products, dtype=np.float64).T
+        return (
+            self._weights64 @ self.Y.astype(np.float64, copy=False),
+            products[0],
+            products[1:],
+        )
 
     def _hessian_bound_operator(self, v):
-        """``A.T @ diag(weights) @ A @ v`` with ``A = [X, 1]`` (or ``X``)."""
         u = safe_sparse_dot(self.X, v[:-1], dense_output=True)
         if self.fit_intercept:
             u = u + v[-1]
@@ -601,33 +678,10 @@ class LinearObjective(L2Penalty):
         out[-1] = u.sum() if self.fit_intercept else 0.0
         return out
 
-    def lipschitz(self, n_power_iter=30):
-        """Upper estimate of the gradient's Lipschitz constant.
-
-        ``L = curvature * lambda_max(A.T diag(weights) A) + alpha``, with the
-        largest eigenvalue from power iteration (deterministic start).  A step
-        ``1 / L`` then decreases the objective at every iteration.
-        """
-        lam = power_iteration(
-            self._hessian_bound_operator,
-            self.X.shape[1] + 1,
-            self.fit_intercept,
-            n_power_iter,
-        )
-        # Power iteration approaches lambda_max from below: add a margin.
-        return self.loss.curvature * 1.05 * lam + self.alpha
-
-    def column_square_means(self):
-        """``sum_i weights_i * x_ij**2`` for every column ``j``, in float64.
-
-        One read of X, in blocks of rows cast to float64 (so that float32
-        features up to 1e38 do not overflow when squared); cached.
-        """
-        cached = getattr(self, "_column_square_means", None)
-        if cached is None:
-            cached = _column_square_means(self.X, self._weights64)
-            self._column_square_means = cached
-        return cached
+    def _compute_column_square_means(self):
+        # One read of X, in blocks of rows cast to float64 (so that float32
+        # features up to 1e38 do not overflow when squared).
+        return _column_square_means(self.X, self._weights64)
 
     def max_sample_lipschitz(self):
         """Lipschitz bound valid for the objective restricted to any mini-batch.

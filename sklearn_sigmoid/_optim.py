@@ -69,7 +69,7 @@ Stopping
 :class:`OptimalityRule` ends full-batch descent once the fit is known to be
 near the optimum: for the cross-entropies with ``alpha > 0`` when the duality
 gap (a certified bound on ``J(W) - min J``, see
-:meth:`~sklearn_sigmoid._objective.L2Penalty.duality_gap`) is at most ``tol``
+:meth:`~sklearn_sigmoid._objective.Objective.duality_gap`) is at most ``tol``
 times the objective; otherwise (the squared error, which is not convex, or
 ``alpha = 0``) when every gradient entry is at most ``tol``, as lbfgs's test.
 :class:`StoppingRule` is scikit-learn's ``SGDClassifier`` rule, for noisy
@@ -79,19 +79,21 @@ has not improved on the best one by at least ``tol`` for
 """
 
 import collections
+import dataclasses
 import math
 import threading
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 import threadpoolctl
-from scipy.linalg.blas import get_blas_funcs
 from threadpoolctl import ThreadpoolController
 
 from sklearn_sigmoid import _sgd
 from sklearn_sigmoid._config import get_config
+from sklearn_sigmoid._kernels import blas_axpy as _axpy
 from sklearn_sigmoid._sgd import LazySGD, StepSchedule
 
 # Halvings of a trial step before the line search tests for convergence.
@@ -219,15 +221,31 @@ def _max_abs(a):
     return max(float(a.max()), -float(a.min()))
 
 
-def _axpy(W):
-    """BLAS ``axpy`` for W's dtype if it updates W's own memory, else None."""
-    if not (W.flags.c_contiguous and W.dtype in (np.float32, np.float64)):
-        return None
-    return get_blas_funcs("axpy", (W,))
-
-
 class DivergenceError(ValueError):
-    """Raised when gradient descent blows up because the step is too large."""
+    """Raised when gradient descent blows up because the step is too large.
+
+    ``step_too_large`` is True where the objective itself blew up (a shorter
+    step is the remedy), False where the data's scale is the cause.
+    """
+
+    step_too_large = False
+
+
+class EpochCallback:
+    """What :func:`run_epochs` calls around every epoch: the one hook of the loop.
+
+    Subclass it and override either method.  scikit-learn's callbacks
+    (:class:`sklearn_sigmoid._callbacks.EpochHooks`) and the paths recorded
+    by :mod:`sklearn_sigmoid.inspection` both come through it.
+    """
+
+    def begin(self):
+        """Called before each epoch."""
+
+    def end(self, value, W):
+        """Called after each epoch with its objective and the parameters to
+        report (the running mean when averaging); return True to stop."""
+        return False
 
 
 class StoppingRule:
@@ -315,8 +333,58 @@ class OptimalityRule:
         return False
 
 
+@dataclass
+class OptimizerState:
+    """Where a warm start (or the next ``partial_fit`` chunk) continues from.
+
+    One record for every update rule; the fields a rule does not use stay
+    at their defaults.
+    """
+
+    #: The objective where descent started: the reference for divergence.
+    initial_value: float = None
+    #: The parameters descent goes on from (with averaging, not the mean).
+    iterate: np.ndarray = None
+    #: Averaging: the running mean, how many iterates it holds, rows seen.
+    average: np.ndarray = None
+    n_averaged: int = 0
+    samples_seen: int = 0
+    #: Momentum.
+    velocity: np.ndarray = None
+    #: Mini-batches: the generator of the shuffles.
+    rng: np.random.RandomState = None
+    #: The spectral step: the last step, epochs taken, the last gradient
+    #: and its squared norm.
+    step: float = None
+    n: int = 0
+    previous_grad: np.ndarray = None
+    previous_g_sq: float = None
+    #: The nonmonotone line search: the objectives of the last epochs.
+    recent_values: list = None
+    #: Mini-batches: the step-size schedule's clock and counts (carried over
+    #: ``partial_fit`` chunks, see :class:`~sklearn_sigmoid._sgd.StepSchedule`).
+    schedule: dict = None
+
+    def for_next_chunk(self):
+        """This state without what describes one chunk's objective.
+
+        Divergence is judged against the next chunk's own start (a later
+        chunk may simply have a higher loss than the first), and a spectral
+        step from two gradients of different chunks means nothing.
+        """
+        return dataclasses.replace(
+            self,
+            initial_value=None,
+            step=None,
+            n=0,
+            previous_grad=None,
+            previous_g_sq=None,
+            recent_values=None,
+        )
+
+
 def _restored_velocity(state, W):
-    velocity = (state or {}).get("velocity")
+    velocity = None if state is None else state.velocity
     if velocity is None or velocity.shape != W.shape:
         return np.zeros_like(W)
     return velocity.astype(W.dtype, copy=True)
@@ -347,25 +415,38 @@ class _Stepper:
     samples_seen = 0
 
     def get_state(self):
-        return {
-            "initial_value": self.initial_value,
-            "iterate": self.W,
-            "average": self.W_average,
-            "n_averaged": self.n_averaged,
-            "samples_seen": self.samples_seen,
+        """The :class:`OptimizerState` a later fit continues from."""
+        return OptimizerState(
+            initial_value=self.initial_value,
+            iterate=self.W,
+            average=self.W_average,
+            n_averaged=self.n_averaged,
+            samples_seen=self.samples_seen,
             **self._state(),
-        }
+        )
 
     def _restore(self, state):
-        if state and "initial_value" in state:
-            self.initial_value = state["initial_value"]
-        if state and self.average:
-            average = state.get("average")
+        if state is None:
+            return
+        if state.initial_value is not None:
+            self.initial_value = state.initial_value
+        if self.average:
+            average = state.average
             if average is not None and average.shape == self.W.shape:
                 self.W_average = average.astype(self.W.dtype, copy=True)
                 self._average_step = np.empty_like(self.W_average)
-                self.n_averaged = state["n_averaged"]
-            self.samples_seen = state.get("samples_seen", 0)
+                self.n_averaged = state.n_averaged
+            self.samples_seen = state.samples_seen
+
+    def _apply_step(self, W, scaled_grad):
+        """The update rule, written once: ``W -= scaled_grad`` or, with
+        momentum ``mu``, ``V <- mu * V - scaled_grad; W += V`` (in place)."""
+        if self.momentum:
+            self.velocity *= self.momentum
+            self.velocity -= scaled_grad
+            W += self.velocity
+        else:
+            W -= scaled_grad
 
     def _record(self, W, n_rows):
         """Count the rows an update used; fold ``W`` into the running mean."""
@@ -389,10 +470,9 @@ class _Stepper:
 
     def duality_gap(self):
         """Certified bound on ``J(W) - min J`` at the current point, or inf."""
-        certify = getattr(self.objective, "duality_gap", None)
-        if certify is None or self.raw is None:
+        if self.raw is None:
             return np.inf
-        return certify(self.W, self.raw, self.grad, self.value)
+        return self.objective.duality_gap(self.W, self.raw, self.grad, self.value)
 
 
 class FixedStep(_Stepper):
@@ -404,16 +484,14 @@ class FixedStep(_Stepper):
         self.momentum = momentum
         self.velocity = _restored_velocity(state, W)
         self.W = W
-        # Raw scores are kept where the objective can certify its gap from them.
-        self._keep_raw = hasattr(objective, "duality_gap")
         self.value, self.grad = self._value_grad()
         _check_start(self.value, self.grad)
         self.initial_value = self.value
         self.step = learning_rate
 
     def _value_grad(self, out=None):
-        if self._keep_raw:
-            self.raw = self.objective.raw_float64(self.W)
+        # Raw scores are kept: the objective certifies its gap from them.
+        self.raw = self.objective.raw_float64(self.W)
         return self.objective.value_grad(self.W, self.raw, out=out)
 
     def epoch(self):
@@ -421,12 +499,7 @@ class FixedStep(_Stepper):
         # (fresh from value_grad at the start, ours since) is scaled where it
         # lies and then refilled with the next gradient.
         scaled = np.multiply(self.grad, self.learning_rate, out=self.grad)
-        if self.momentum:
-            self.velocity *= self.momentum
-            self.velocity -= scaled
-            self.W += self.velocity
-        else:
-            self.W -= scaled
+        self._apply_step(self.W, scaled)
         self._record(self.W, self.objective.n_samples)
         self.value, self.grad = self._value_grad(out=self.grad)
         return self.value
@@ -486,15 +559,15 @@ class SpectralStep(_Stepper):
         # their highest.
         # (memory=1: every epoch decreases the objective, the monotone rule.)
         self._recent = collections.deque([self.value], maxlen=memory)
-        prev = (state or {}).get("previous_grad")
+        prev = None if state is None else state.previous_grad
         if prev is not None and prev.shape == W.shape:
             # Continue a warm-started fit: the last step and gradient give the
             # next spectral step, as in one uninterrupted fit.
-            self.step, self._n = state["step"], state["n"]
-            self._prev_g, self._prev_g_sq = prev, state["previous_g_sq"]
+            self.step, self._n = state.step, state.n
+            self._prev_g, self._prev_g_sq = prev, state.previous_g_sq
             if metric is not None:
                 self._prev_d = prev * metric
-            recent = state.get("recent_values")
+            recent = state.recent_values
             if recent:
                 self._recent.clear()
                 self._recent.extend(recent[:-1])
@@ -641,8 +714,8 @@ class SpectralStep(_Stepper):
         self._n += 1
         self.step = t
         self._move(t, d)
-        if raw is not self.raw and isinstance(self.raw, np.ndarray):
-            self._spare_raw = self.raw
+        if raw is not self.raw:
+            self._spare_raw = self.objective.spare_raw(self.raw)
         self.raw = raw
         self.value = value
         self._recent.append(value)
@@ -698,7 +771,7 @@ class MiniBatchStep(_Stepper):
         self._initial_value = None
         if schedule is None:
             schedule = StepSchedule("constant", learning_rate)
-        schedule.restore((state or {}).get("schedule"))
+        schedule.restore(None if state is None else state.schedule)
         self.schedule = schedule
         self.step = schedule.eta()
         engine = _sgd.engine_for(objective, momentum)
@@ -756,12 +829,7 @@ class MiniBatchStep(_Stepper):
             # In place (W is this stepper's own array): a batch costs no
             # parameter-sized temporaries beyond its gradient.
             grad *= schedule.eta()
-            if self.momentum:
-                self.velocity *= self.momentum
-                self.velocity -= grad
-                W += self.velocity
-            else:
-                W -= grad
+            self._apply_step(W, grad)
             self._record(W, len(rows))
             schedule.t += len(rows)
             total += len(rows) * value
@@ -786,31 +854,21 @@ def make_stepper(
 
     ``state`` is a previous stepper's :meth:`get_state`, so that a warm-started
     fit continues where the last one stopped (momentum, spectral step, the
-    iterate and running mean when averaging).  ``schedule`` (see
-    :mod:`sklearn_sigmoid._sgd`) applies to mini-batch SGD only; with a
-    schedule other than ``'constant'`` a ``batch_size`` covering the rows
-    still makes mini-batch steps (one batch an epoch), so that a stream's
-    short chunk follows the same schedule as the others.
+    iterate and running mean when averaging).  The settings are taken as
+    valid (the estimator checks how they combine): with ``learning_rate='auto'``,
+    full batches and no momentum the line search runs, whatever ``average``.
+    ``schedule`` (see :mod:`sklearn_sigmoid._sgd`) applies to mini-batch SGD
+    only; with a schedule other than ``'constant'`` a ``batch_size`` covering
+    the rows still makes mini-batch steps (one batch an epoch), so that a
+    stream's short chunk follows the same schedule as the others.
     """
-    if schedule != "constant" and batch_size is None:
-        raise ValueError(
-            f"schedule={schedule!r} sets the step sizes of mini-batch SGD; "
-            f"set batch_size (e.g. batch_size=32), or use schedule='constant'."
-        )
     full_batch = batch_size is None or (
         batch_size >= objective.n_samples and schedule == "constant"
     )
-    iterate = (state or {}).get("iterate")
+    iterate = None if state is None else state.iterate
     if average and iterate is not None and iterate.shape == W.shape:
         # The fitted parameters are the mean; descent goes on from the iterate.
         W = iterate.astype(W.dtype, copy=True)
-    if average and learning_rate == "auto" and batch_size is None and not momentum:
-        raise ValueError(
-            "average applies to fixed-step and mini-batch gradient descent; "
-            "with learning_rate='auto', full batches and no momentum the "
-            "steps come from a line search, whose iterates need no "
-            "averaging. Set batch_size, momentum or a float learning_rate."
-        )
     if learning_rate == "auto" and full_batch and not momentum and not average:
         metric = objective.step_metric()
         stepper = SpectralStep(
@@ -832,7 +890,8 @@ def make_stepper(
         if full_batch:
             stepper = FixedStep(objective, W, learning_rate, momentum, state)
         else:
-            rng = (state or {}).get("rng", rng)
+            if state is not None and state.rng is not None:
+                rng = state.rng
             stepper = MiniBatchStep(
                 objective,
                 W,
@@ -884,25 +943,25 @@ def _check_start(value, grad):
         return
     raise ValueError(
         f"The training objective is not finite at the starting point "
-        f"(objective {value!r}): the start (coef_init, intercept_init or a "
-        f"warm start), the sample weights, or the scale of the features "
-        f"overflow. Check them, and scale the features if they are very large."
+        f"(objective {value!r}): the starting parameters (given or warm-started), "
+        f"the sample weights, or the scale of the features overflow. Check "
+        f"them, and scale the features if they are very large."
     )
 
 
-def _check_divergence(value, W, initial_value, learning_rate):
+def _check_divergence(value, W, initial_value, step):
     # W.sum() is finite exactly when every entry is (short of overflow, which
     # is divergence too): one pass instead of two.  W is None for a monotone
     # rule, whose W stays finite while its objective does.
     if np.isfinite(value) and (W is None or np.isfinite(W.sum())):
         if value <= 10.0 * (abs(initial_value) + 1.0):
             return
-    raise DivergenceError(
+    error = DivergenceError(
         f"Gradient descent diverged: the training objective went from "
-        f"{initial_value:.4g} to {value:.4g}. The learning rate "
-        f"{learning_rate!r} is too large for this data; use a smaller one, or "
-        f"learning_rate='auto', which computes a safe step from the data."
+        f"{initial_value:.4g} to {value:.4g} with steps of {step:.4g}."
     )
+    error.step_too_large = True  # the caller knows which setting chose the step
+    raise error
 
 
 def run_epochs(
@@ -911,9 +970,8 @@ def run_epochs(
     max_iter,
     stopping=None,
     monitor=None,
-    learning_rate="auto",
     verbose=0,
-    hooks=None,
+    callbacks=(),
 ):
     """Run epochs of ``stepper`` until the stopping rule or ``max_iter``.
 
@@ -929,15 +987,13 @@ def run_epochs(
     monitor : callable or None
         ``monitor(W) -> score`` (higher is better), e.g. a validation score;
         the parameters with the best score are returned.
-    learning_rate : float or 'auto'
-        Only used in the divergence message.
     verbose : int
         Print one line per epoch when > 0, and a closing line saying why
         descent stopped.
-    hooks : EpochHooks or None
-        scikit-learn callbacks (see :mod:`._callbacks`): ``hooks.begin()``
-        before each epoch, ``hooks.end(value, W)`` after it; a True from
-        ``end`` stops descent (reason ``"callback"``).
+    callbacks : sequence of EpochCallback
+        ``begin()`` is called before each epoch, ``end(value, W)`` after it
+        (every one, in order); a True from any ``end`` stops descent (reason
+        ``"callback"``).
 
     Returns
     -------
@@ -956,14 +1012,14 @@ def run_epochs(
     n_iter = 0
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for n_iter in range(1, max_iter + 1):
-            if hooks is not None:
-                hooks.begin()
+            for callback in callbacks:
+                callback.begin()
             value = stepper.epoch()
             _check_divergence(
                 value,
                 None if stepper.monotone else stepper.W,
                 stepper.initial_value,
-                learning_rate,
+                stepper.step,
             )
             loss_curve.append(value)
             watched = value
@@ -974,7 +1030,8 @@ def run_epochs(
                     best_score, best_W = score, stepper.solution().copy()
                 watched = -score
             stop = stopping is not None and stopping.update(watched, stepper)
-            if hooks is not None and hooks.end(value, stepper.solution()):
+            asked = [callback.end(value, stepper.solution()) for callback in callbacks]
+            if any(asked):
                 stop, stopping_reason = True, "callback"
             else:
                 stopping_reason = getattr(stopping, "reason", None)

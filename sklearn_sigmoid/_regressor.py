@@ -4,7 +4,6 @@
 """One sigmoid neuron, ``y_hat = sigma(w.x + b)``, trained by gradient descent."""
 
 import numpy as np
-from scipy.special import expit
 from sklearn.base import RegressorMixin, _fit_context
 from sklearn.metrics import r2_score
 from sklearn.utils._available_if import available_if
@@ -14,6 +13,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from sklearn_sigmoid._base import BaseSigmoidGD
 from sklearn_sigmoid._doc_link import DOC_LINK_MODULE, DOC_LINK_TEMPLATE
 from sklearn_sigmoid._objective import linear_scores
+from sklearn_sigmoid._targets import TargetRange, parse_target_range
 
 
 def _output_is_probability(estimator):
@@ -276,85 +276,26 @@ class SigmoidNeuronRegressor(RegressorMixin, BaseSigmoidGD):
 
     # -- hooks ---------------------------------------------------------------
 
-    def _link(self):
-        return "sigmoid"
+    _encoding_class = TargetRange
 
-    def _init_targets(self, y, sample_weight, classes):
-        Y = y.reshape(len(y), -1)
-        self._y_2d = y.ndim == 2
-        self.n_outputs_ = Y.shape[1]
-        if isinstance(self.target_range, str):  # 'auto'
-            rows = Y[sample_weight > 0] if np.any(sample_weight > 0) else Y
-            low, high = rows.min(axis=0), rows.max(axis=0)
-            inside = (low >= 0) & (high <= 1)
-            constant = high == low
-            low = np.where(inside, 0.0, np.where(constant, low - 0.5, low))
-            high = np.where(inside, 1.0, np.where(constant, high + 0.5, high))
-            what = "The training targets span"
-        else:
-            pair = self.target_range
-            try:
-                low, high = (float(v) for v in pair)
-            except (TypeError, ValueError):
-                raise ValueError(
-                    f"target_range must be 'auto' or a pair of numbers (low, high); "
-                    f"got {pair!r}."
-                ) from None
-            if not (np.isfinite(low) and np.isfinite(high) and low < high):
-                raise ValueError(
-                    f"target_range=(low, high) needs finite low < high; got {pair!r}."
-                )
-            low = np.full(self.n_outputs_, low)
-            high = np.full(self.n_outputs_, high)
-            what = "target_range spans"
-        with np.errstate(over="ignore"):
-            width = np.asarray(high, dtype=np.float64) - low
-        if not np.all(np.isfinite(width)):
-            raise ValueError(
-                f"{what} a range whose width overflows float64 (from "
-                f"{np.min(low):.3g} to {np.max(high):.3g}): predictions could "
-                f"not be mapped back. Rescale the targets."
-            )
-        self.target_range_ = np.column_stack([low, high]).astype(np.float64)
+    def _more_validate_params(self, *, partial=False, distributed=False):
+        super()._more_validate_params(partial=partial, distributed=distributed)
+        if not isinstance(self.target_range, str):
+            parse_target_range(self.target_range)
+
+    def _learn_encoding(self, y, sample_weight, classes):
+        encoding = TargetRange.learn(
+            y, sample_weight, self.target_range, type(self).__name__
+        )
+        self.target_range_ = encoding.bounds
+        self.n_outputs_ = encoding.n_outputs
+        self._y_2d = encoding.two_d
+
+    def _target_encoding(self):
+        return TargetRange(self.target_range_, self._y_2d, type(self).__name__)
 
     def _structure(self):
         return {**super()._structure(), "number of outputs": self.n_outputs_}
-
-    def _target_summary(self, y, sample_weight):
-        # Column-wise extremes of the rows with positive weight (of all rows
-        # if none has), weighted 1 (0): what target_range='auto' looks at.
-        Y = y.reshape(len(y), -1)
-        positive = sample_weight > 0
-        rows = Y[positive] if np.any(positive) else Y
-        summary = np.vstack([rows.min(axis=0), rows.max(axis=0)])
-        return (
-            summary.reshape((2,) + y.shape[1:]),
-            np.full(2, 1.0 if np.any(positive) else 0.0),
-        )
-
-    def _encode_targets(self, y, sample_weight, partial):
-        Y = y.reshape(len(y), -1)
-        if Y.shape[1] != self.n_outputs_:
-            raise ValueError(
-                f"y has {Y.shape[1]} outputs, but {type(self).__name__} was "
-                f"fitted with {self.n_outputs_}."
-            )
-        low, high = self.target_range_[:, 0], self.target_range_[:, 1]
-        # Rows of zero weight do not count (and are clipped into the range).
-        outside = ((Y < low) | (Y > high)) & (sample_weight > 0)[:, None]
-        if np.any(outside):
-            hint = (
-                " The range was learnt from the first batch; pass "
-                "target_range=(low, high) to fix it for a stream."
-                if partial
-                else ""
-            )
-            raise ValueError(
-                f"y has values outside target_range {self.target_range_.tolist()}: "
-                f"min {Y[outside.any(axis=1)].min()}, "
-                f"max {Y[outside.any(axis=1)].max()}.{hint}"
-            )
-        return np.clip((Y - low) / (high - low), 0.0, 1.0), sample_weight
 
     def _get_packed_params(self):
         coef = self.coef_.reshape(self.n_outputs_, -1)
@@ -366,14 +307,9 @@ class SigmoidNeuronRegressor(RegressorMixin, BaseSigmoidGD):
             self.coef_ = self.coef_.ravel()
         self.intercept_ = W[:, -1].copy()
 
-    def _validation_targets(self, y):
-        # Mapped as the training targets are, but not clipped: held-out
-        # targets may leave the training range, and R^2 sees them as they are.
-        low, high = self.target_range_[:, 0], self.target_range_[:, 1]
-        return (y.reshape(len(y), -1) - low) / (high - low)
-
     def _validation_score(self, W, X, Y, sample_weight):
-        return r2_score(Y, expit(linear_scores(X, W)), sample_weight=sample_weight)
+        outputs = self._loss_object().activation(linear_scores(X, W))
+        return r2_score(Y, outputs, sample_weight=sample_weight)
 
     # -- public API ----------------------------------------------------------
 
@@ -453,9 +389,9 @@ class SigmoidNeuronRegressor(RegressorMixin, BaseSigmoidGD):
             targets in [0, 1] simply the activation.  float32 when the model
             and ``X`` are float32 (unless the target range exceeds float32).
         """
-        s = expit(self._raw(X))
-        low, high = self.target_range_[:, 0], self.target_range_[:, 1]
-        y = low + (high - low) * s
+        raw = self._raw(X)  # checks that the model is fitted
+        s = self._loss_object().activation(raw)
+        y = self._target_encoding().decode(s)
         if (
             s.dtype == np.float32
             and np.max(np.abs(self.target_range_)) <= np.finfo(np.float32).max
@@ -481,8 +417,8 @@ class SigmoidNeuronRegressor(RegressorMixin, BaseSigmoidGD):
         proba : ndarray of shape (n_samples, 2)
             ``1 - s`` and ``s``, with ``s`` the neuron's activation.
         """
-        z = self._raw(X).ravel()
-        return np.column_stack([expit(-z), expit(z)])
+        raw = self._raw(X)
+        return self._loss_object().class_probabilities(raw)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

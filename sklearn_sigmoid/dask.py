@@ -62,7 +62,6 @@ import weakref
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import clone
-from sklearn.utils import check_random_state
 
 try:
     import dask.array as da
@@ -76,10 +75,8 @@ except ImportError as exc:  # pragma: no cover - exercised without the extra
     ) from exc
 
 from sklearn_sigmoid._base import BaseSigmoidGD
-from sklearn_sigmoid._classifier import balanced_class_weight
 from sklearn_sigmoid._config import get_config
-from sklearn_sigmoid._loss import get_loss
-from sklearn_sigmoid._objective import L2Penalty, LinearObjective, power_iteration
+from sklearn_sigmoid._objective import LinearObjective, Objective
 from sklearn_sigmoid._optim import one_blas_thread
 
 __all__ = ["DistributedObjective", "fit_distributed"]
@@ -120,43 +117,37 @@ def _stack_bag_partition(elements):
     return X, y, sw
 
 
-def _prepare_block(block, estimator):
+def _validate_block(block, estimator):
     """Validate one block as ``fit`` validates its whole input."""
     if block is None:
         return None
     X, y, sample_weight = block
-    X, y, sample_weight = estimator._validate_fit_data(
-        X, y, sample_weight, reset=True, whole=False
-    )
-    estimator._check_targets(y)
-    return X, y, sample_weight
+    return estimator._validate_block(X, y, sample_weight, reset=True, whole=False)
 
 
 def _is_block(block):
     return block is not None
 
 
-def _block_summary(block, estimator):
+def _block_summary(block, encoding_class):
     X, y, sample_weight = block
     return {
         "n_samples": X.shape[0],
         "n_features": X.shape[1],
         "dtype": X.dtype,
-        "targets": estimator._target_summary(y, sample_weight),
+        "targets": encoding_class.summary(y, sample_weight),
     }
 
 
-def _class_totals(block, classes):
+def _class_totals(block, encoding):
     """The weighted total of each class in one block, for 'balanced' weights."""
     _, y, sample_weight = block
-    return np.bincount(
-        np.searchsorted(classes, y), weights=sample_weight, minlength=len(classes)
-    )
+    return encoding.class_totals(y, sample_weight)
 
 
-def _encode_block(block, estimator):
+def _encode_block(block, encoding):
     X, y, sample_weight = block
-    Y, sample_weight = estimator._encode_targets(y, sample_weight, partial=False)
+    Y, sample_weight = encoding.encode(y, sample_weight)
     Y = Y.astype(X.dtype, copy=False)
     weighted = (sample_weight.astype(np.float64)[:, None] * Y).sum(axis=0)
     return (X, Y, sample_weight), (float(sample_weight.sum(dtype=np.float64)), weighted)
@@ -247,18 +238,20 @@ class _Blocks:
 # -- the objective, seen from the client ----------------------------------------
 
 
-class DistributedObjective(L2Penalty):
+class DistributedObjective(Objective):
     """A :class:`~sklearn_sigmoid._objective.LinearObjective` over row blocks.
 
     Each block's :class:`LinearObjective` (its rows, encoded targets and
     weights normalised by the *total* weight, no penalty) lives on a worker as
     the result of a Dask future; this object adds the blocks' data terms and
-    gradients, and the L2 penalty once.  Raw scores and their gradients
-    (``raw``, ``G``) stay on the workers as lists of futures, one per block.
-    It has the methods the update rules call, so
-    :class:`~sklearn_sigmoid._optim.SpectralStep` and ``FixedStep`` run on it
-    unchanged.  Their ``out=`` arguments (arrays to reuse in memory) are
-    accepted and ignored: results arrive from the cluster as new arrays.
+    gradients.  Raw scores and their gradients (``raw``, ``G``) stay on the
+    workers as lists of futures, one per block.  It implements the
+    primitives of :class:`~sklearn_sigmoid._objective.Objective`, which adds
+    the L2 penalty once and owns the Lipschitz bounds, the step metric, the
+    duality gap and ``out=`` (gradients are written into it, as in memory);
+    the update rules of :mod:`sklearn_sigmoid._optim` run on it unchanged.
+    Raw scores live on the workers: :meth:`spare_raw` offers no buffer, so
+    a :meth:`trial` is never given one.
 
     Parameters
     ----------
@@ -296,7 +289,7 @@ class DistributedObjective(L2Penalty):
         self.alpha = alpha
         self.fit_intercept = fit_intercept
         self._n_samples = n_samples
-        self.n_features = n_features
+        self._n_features = n_features
         if blas_threads is None:
             blas_threads = get_config()["blas_threads"]
         self.blas_threads = blas_threads
@@ -304,6 +297,10 @@ class DistributedObjective(L2Penalty):
     @property
     def n_samples(self):
         return self._n_samples
+
+    @property
+    def n_features(self):
+        return self._n_features
 
     def _map(self, func, *per_block, **shared):
         """One task per block, run under the BLAS thread setting."""
@@ -351,20 +348,19 @@ class DistributedObjective(L2Penalty):
         else:
             results = self._map(_part_value_grad_at, raw.futures, i=raw.index)
         data, grad = self._sum(results)
-        return data + self._penalty(W), self._with_penalty_gradient(
-            W, grad.astype(W.dtype, copy=False)
-        )
+        return data + self._penalty(W), self._with_penalty_gradient(W, grad, out=out)
 
     def trial(self, raw, t, raw_dir, out=None):
+        if out is not None:
+            raise ValueError("The raw scores live on the workers: no out= buffer.")
         results = self._map(
             _part_trial, raw.futures, raw_dir.futures, t=t, i=raw.index, j=raw_dir.index
         )
         values = self._gather(self.client.map(_item, results, i=0, pure=False))
         return sum(values), _Blocks(results, 1), _Blocks(results, 2)
 
-    def gradient_from_partial(self, W, G, out=None):
-        grad = self._sum(self._map(_part_data_gradient, G.futures, i=G.index))
-        return self._with_penalty_gradient(W, grad.astype(W.dtype, copy=False))
+    def data_gradient(self, G):
+        return self._sum(self._map(_part_data_gradient, G.futures, i=G.index))
 
     def _output_means(self, raw):
         return self._sum(self._map(_part_output_means, raw.futures, i=raw.index))
@@ -376,24 +372,14 @@ class DistributedObjective(L2Penalty):
             )
         )
 
-    def _dual_constants(self):
-        if getattr(self, "_dual_cache", None) is None:
-            self._dual_cache = self._sum(self._map(_part_dual_constants))
-        return self._dual_cache
+    def _compute_dual_constants(self):
+        return self._sum(self._map(_part_dual_constants))
 
-    def column_square_means(self):
-        if getattr(self, "_column_square_means", None) is None:
-            self._column_square_means = self._sum(self._map(_part_column_square_means))
-        return self._column_square_means
+    def _compute_column_square_means(self):
+        return self._sum(self._map(_part_column_square_means))
 
-    def lipschitz(self, n_power_iter=30):
-        def operator(v):
-            return self._sum(self._map(_part_hessian_bound, v=self._share(v)))
-
-        lam = power_iteration(
-            operator, self.n_features + 1, self.fit_intercept, n_power_iter
-        )
-        return self.loss.curvature * 1.05 * lam + self.alpha
+    def _hessian_bound_operator(self, v):
+        return self._sum(self._map(_part_hessian_bound, v=self._share(v)))
 
 
 # -- the entry point ---------------------------------------------------------------
@@ -541,6 +527,94 @@ def _blocks(client, X, y, sample_weight, n_blocks):
     return client.map(_make_block, *pieces, pure=False)
 
 
+class _BlockData:
+    """The row blocks of a fit on a cluster, as ``_prepare_fit`` reads them.
+
+    Answers the calls of :class:`sklearn_sigmoid._base.InMemoryData` with one
+    task per block: validation and encoding run on the workers, and only
+    summaries (a few numbers per block) come back to the client.
+    """
+
+    distributed = True
+
+    def __init__(self, client, blocks):
+        self.client = client
+        self.blocks = blocks  # futures of (X, y, sample_weight), or None
+
+    def _map(self, func, **kwargs):
+        return self.client.map(func, self.blocks, pure=False, **kwargs)
+
+    def validate(self, estimator, reset):
+        client = self.client
+        blocks = self._map(_validate_block, estimator=estimator)
+        # Drop empty bag partitions (None) before anything else looks at blocks.
+        kept = client.gather(client.map(_is_block, blocks, pure=False))
+        self.blocks = [b for b, ok in zip(blocks, kept) if ok]
+        if not self.blocks:
+            raise ValueError("The data has no rows.")
+        summaries = client.gather(
+            self._map(_block_summary, encoding_class=estimator._encoding_class)
+        )
+        n_features = {s["n_features"] for s in summaries}
+        if len(n_features) > 1:
+            raise ValueError(
+                f"The blocks of X have different numbers of features: "
+                f"{sorted(n_features)}."
+            )
+        (self.n_features,) = n_features
+        self.n_samples = sum(s["n_samples"] for s in summaries)
+        self._targets = [s["targets"] for s in summaries]
+        dtype = np.result_type(*{np.dtype(s["dtype"]) for s in summaries})
+        return self.n_features, dtype
+
+    def hold_out(self, estimator, rng):  # pragma: no cover - refused before
+        raise ValueError("early_stopping is not supported by fit_distributed.")
+
+    def target_rows(self):
+        """The blocks' summaries, which learn the encoding the whole would."""
+        return (
+            np.concatenate([t[0] for t in self._targets]),
+            np.concatenate([t[1] for t in self._targets]),
+        )
+
+    def class_totals(self, encoding):
+        return sum(self.client.gather(self._map(_class_totals, encoding=encoding)))
+
+    def encode(self, encoding, stream=False):
+        self._encoded = self._map(_encode_block, encoding=encoding)
+        stats = self.client.gather(
+            self.client.map(_item, self._encoded, i=1, pure=False)
+        )
+        self._weight_total = sum(s[0] for s in stats)
+        self._target_sums = sum(s[1] for s in stats)
+
+    def weight_total(self):
+        return self._weight_total
+
+    def target_sums(self):
+        return self._target_sums
+
+    def mean_target(self):
+        return self._target_sums / self._weight_total
+
+    def objective(self, loss, alpha, fit_intercept, partial=False):
+        client = self.client
+        parts = client.map(
+            _make_part,
+            client.map(_item, self._encoded, i=0, pure=False),
+            loss=loss,
+            fit_intercept=fit_intercept,
+            weight_total=self._weight_total,
+            pure=False,
+        )
+        # Only the parts are needed from here on; Dask keeps the recipe of
+        # what they were computed from, should a worker (and its parts) be lost.
+        self.blocks = self._encoded = None
+        return DistributedObjective(
+            client, parts, loss, alpha, fit_intercept, self.n_samples, self.n_features
+        )
+
+
 def fit_distributed(
     estimator, X, y=None, sample_weight=None, *, client=None, n_blocks=None
 ):
@@ -586,106 +660,19 @@ def fit_distributed(
         )
     model = clone(estimator)
     model._validate_params()
-    if model.batch_size is not None:
-        raise ValueError(
-            "fit_distributed runs full-batch gradient descent; batch_size must be "
-            "None. For mini-batch SGD over a Dask array, stream its blocks "
-            "through partial_fit (e.g. with dask_ml.wrappers.Incremental)."
-        )
-    if model.early_stopping:
-        raise ValueError("early_stopping is not supported by fit_distributed.")
-    if model.warm_start:
-        raise ValueError(
-            "warm_start is not supported by fit_distributed (every call is a new fit)."
-        )
+    model._more_validate_params(distributed=True)
     if n_blocks is not None and (
         not isinstance(n_blocks, numbers.Integral) or n_blocks < 1
     ):
         raise ValueError(f"n_blocks must be a positive integer; got {n_blocks!r}.")
     client = _TrackingClient(_get_client(client))
     try:
-        _fit_on_cluster(model, client, X, y, sample_weight, n_blocks)
+        # The estimator's own preparation (validation, target encoding, start
+        # point, objective) and descent, on the blocks.
+        data = _BlockData(client, _blocks(client, X, y, sample_weight, n_blocks))
+        model._descend(model._prepare_fit(data))
     finally:
         # On success the fit's futures are already gone; on failure the
         # exception may keep them: release them, so the cluster holds nothing.
         client.release_all()
     return model
-
-
-def _fit_on_cluster(model, client, X, y, sample_weight, n_blocks):
-    """``fit_distributed``'s work, once the settings are checked."""
-    blocks = _blocks(client, X, y, sample_weight, n_blocks)
-    blocks = client.map(_prepare_block, blocks, estimator=model, pure=False)
-    # Drop empty bag partitions (None) before anything else looks at blocks.
-    kept = client.gather(client.map(_is_block, blocks, pure=False))
-    present = [b for b, ok in zip(blocks, kept) if ok]
-    if not present:
-        raise ValueError("The data has no rows.")
-    summaries = client.gather(
-        client.map(_block_summary, present, estimator=model, pure=False)
-    )
-    n_features = {s["n_features"] for s in summaries}
-    if len(n_features) > 1:
-        raise ValueError(
-            f"The blocks of X have different numbers of features: {sorted(n_features)}."
-        )
-    dtypes = {np.dtype(s["dtype"]) for s in summaries}
-    dtype = np.result_type(*dtypes)
-    (n_features,) = n_features
-    n_samples = sum(s["n_samples"] for s in summaries)
-
-    # Learn the target encoding from the blocks' summaries, as fit would.
-    y_summary = np.concatenate([s["targets"][0] for s in summaries])
-    w_summary = np.concatenate([s["targets"][1] for s in summaries])
-    model._init_targets(y_summary, w_summary, None)
-    encoder = model
-    if getattr(model, "class_weight", None) == "balanced":
-        # 'balanced' weights need the weighted class totals of the whole set.
-        totals = sum(
-            client.gather(
-                client.map(_class_totals, present, classes=model.classes_, pure=False)
-            )
-        )
-        weights = balanced_class_weight(totals)
-        encoder = clone(model).set_params(
-            class_weight=dict(zip(model.classes_.tolist(), weights))
-        )
-        encoder.__dict__.update(
-            {k: v for k, v in model.__dict__.items() if k.endswith("_")}
-        )
-    encoded = client.map(_encode_block, present, estimator=encoder, pure=False)
-    stats = client.gather(client.map(_item, encoded, i=1, pure=False))
-    weight_total = sum(s[0] for s in stats)
-    if not weight_total > 0:
-        raise ValueError(
-            "The sample weights sum to zero (or all samples were given zero "
-            "weight): there is nothing to learn from."
-        )
-    mean_target = sum(s[1] for s in stats) / weight_total
-
-    loss = get_loss(model.loss, model._link())
-    parts = client.map(
-        _make_part,
-        client.map(_item, encoded, i=0, pure=False),
-        loss=loss,
-        fit_intercept=model.fit_intercept,
-        weight_total=weight_total,
-        pure=False,
-    )
-    objective = DistributedObjective(
-        client,
-        parts,
-        loss,
-        float(model.alpha),
-        model.fit_intercept,
-        n_samples,
-        n_features,
-    )
-    model.n_features_in_ = n_features
-    W = model._start_params(
-        mean_target[None, :], np.ones(1), n_features, dtype, None, None, False
-    )
-    # Only the parts are needed from here on; Dask keeps the recipe of what
-    # they were computed from, should a worker (and its parts) be lost.
-    del blocks, present, encoded
-    model._descend(objective, W, rng=check_random_state(model.random_state))

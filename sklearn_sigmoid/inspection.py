@@ -58,7 +58,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from sklearn_sigmoid._base import BaseSigmoidGD
 from sklearn_sigmoid._classifier import GDLogisticRegression
-from sklearn_sigmoid._optim import DivergenceError
+from sklearn_sigmoid._optim import DivergenceError, EpochCallback
 
 __all__ = [
     "ConvergenceDisplay",
@@ -68,9 +68,6 @@ __all__ = [
     "LossSurfaceDisplay",
     "TopKeywordsDisplay",
 ]
-
-_INIT_PARAMS = ("coef_init", "intercept_init")
-
 
 # -- helpers ------------------------------------------------------------------
 
@@ -158,8 +155,8 @@ def _prepare_sigmoid(estimator, X, y, caller):
         X = transformers.fit_transform(X, y)
         names = _names_out(transformers)
     model = clone(model)
-    # One integer seed for every fit below, so that refits (and epoch-by-epoch
-    # fits) meet the same shuffles and the same early-stopping split.
+    # One integer seed for every fit below, so that refits (and a fit cut
+    # short at divergence) meet the same shuffles and early-stopping split.
     seed = model.random_state
     if not isinstance(seed, Integral):
         seed = int(check_random_state(seed).randint(np.iinfo(np.int32).max))
@@ -172,53 +169,48 @@ def _packed(model):
     return np.column_stack([coef, np.atleast_1d(model.intercept_)])
 
 
-def _fit_until_divergence(model, X, y, fit_params):
-    """Fit a clone; when ``fit`` diverges, find the epoch where it does.
+class _PathRecorder(EpochCallback):
+    """The packed parameters after every epoch of one fit (an epoch callback)."""
 
-    Returns ``(fitted, diverged_at)``.  Without divergence ``fitted`` is the
-    clone fitted with the given settings and ``diverged_at`` is None.
-    Otherwise the same descent is replayed in single-epoch warm-started fits
-    (the package keeps the optimiser's state, and the objective divergence is
-    judged against, across warm starts, so they walk the uninterrupted path)
-    until the one that raises :class:`DivergenceError`: ``diverged_at`` is
-    that epoch and ``fitted`` holds the epochs before it (None when it is the
-    first).
+    def __init__(self):
+        self.path = []
+
+    def end(self, value, W):
+        self.path.append(W.copy())
+        return False
+
+
+def _fit_recording_path(model, X, y, fit_params):
+    """Fit a clone once, recording its path; when it diverges, say where.
+
+    Returns ``(fitted, diverged_at, path)``: ``path`` holds the packed
+    parameters after each epoch of that one fit, up to divergence (recorded
+    by the optimiser's epoch callback, see :meth:`BaseSigmoidGD._descend`).
+    Without divergence ``fitted`` is the clone fitted with the given settings
+    and ``diverged_at`` is None.  Otherwise ``diverged_at`` is the epoch that
+    raised :class:`DivergenceError` and ``fitted`` a clone fitted for the
+    epochs before it (the same descent, cut short; None when it diverged at
+    the first epoch).
     """
+    recorder = _PathRecorder()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
+        fitted = clone(model)
+        fitted._validate_params()
         try:
-            return clone(model).fit(X, y, **fit_params), None
+            fitted._fit(X, y, **fit_params, epoch_callback=recorder)
+            return fitted, None, recorder.path
         except DivergenceError:
             pass
-        pieces = clone(model).set_params(warm_start=True, max_iter=1, tol=None)
-        later = {k: v for k, v in fit_params.items() if k not in _INIT_PARAMS}
+        diverged_at = len(recorder.path) + 1
         fitted = None
-        for epoch in range(1, model.max_iter + 1):
-            try:
-                pieces.fit(X, y, **(fit_params if epoch == 1 else later))
-            except DivergenceError:
-                return fitted, epoch
-            fitted = pieces  # a failed fit leaves the last epoch's state
-    return fitted, None
-
-
-def _record_path(model, X, y, n_epochs, fit_params):
-    """Packed parameters after each of ``n_epochs`` single-epoch warm starts.
-
-    Each ``fit`` runs one epoch from where the last one stopped; the package
-    keeps the optimiser's state (spectral step, momentum, shuffling
-    generator) across warm starts, so the path is the one an uninterrupted
-    fit walks.
-    """
-    stepper = clone(model).set_params(warm_start=True, max_iter=1, tol=None)
-    later = {k: v for k, v in fit_params.items() if k not in _INIT_PARAMS}
-    path = []
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        for epoch in range(n_epochs):
-            stepper.fit(X, y, **(fit_params if epoch == 0 else later))
-            path.append(_packed(stepper))
-    return path
+        if diverged_at > 1:
+            fitted = (
+                clone(model)
+                .set_params(max_iter=diverged_at - 1, tol=None)
+                .fit(X, y, **fit_params)
+            )
+    return fitted, diverged_at, recorder.path
 
 
 def _label_value(value):
@@ -562,11 +554,12 @@ class LearningRateSweepDisplay:
         """Fit a clone of ``estimator`` per learning rate and draw the curves.
 
         Every other setting is the estimator's own (including ``tol``, so a
-        run may stop early once it has converged).  A rate for which ``fit``
-        raises :class:`~sklearn_sigmoid.DivergenceError` is refitted with
-        fewer epochs to find the epoch where it diverged (a handful of fits,
-        doubling then bisecting ``max_iter``); the curve of the epochs before
-        it is drawn.  ConvergenceWarnings are silenced.
+        run may stop early once it has converged).  A fit that raises
+        :class:`~sklearn_sigmoid.DivergenceError` has recorded every epoch
+        before it (through the optimiser's epoch callback), so the epoch
+        where it diverged is known at once; one more fit, cut short at the
+        epoch before, gives the estimator and the curve drawn.
+        ConvergenceWarnings are silenced.
 
         Parameters
         ----------
@@ -612,7 +605,7 @@ class LearningRateSweepDisplay:
         fit_params = {} if fit_params is None else dict(fit_params)
         fitted, curves, diverged = [], [], []
         for rate in learning_rates:
-            est, epoch = _fit_until_divergence(
+            est, epoch, _ = _fit_recording_path(
                 clone(model).set_params(learning_rate=rate), X, y, fit_params
             )
             fitted.append(est)
@@ -738,6 +731,41 @@ def _param_position(spec, which, n_outputs, n_features, fit_intercept, names=Non
             raise ValueError(f"{which}={spec!r}: intercept_ has {n_outputs} values.")
         return (row, n_features), ("b" if n_outputs == 1 else f"b[{row}]")
     raise ValueError(f"{which} must name 'coef' or 'intercept'; got {spec!r}.")
+
+
+def _values_on_plane(objective, W, ix, iy, a, b, block=1 << 18):
+    """``objective.value`` at ``W`` with its entries ``ix``, ``iy`` set to each
+    pair ``(a[i], b[i])``, for many points at once.
+
+    The raw scores are linear in the parameters, so those of every point are
+    the scores at ``W`` (with both entries zeroed) plus ``a`` and ``b`` times
+    the scores of the two unit directions: three products with X, then the
+    objective's data terms on blocks of about ``block`` scores.  Equal to
+    ``objective.value`` to rounding (the sums are taken in another order).
+    """
+    base = W.copy()
+    base[ix] = base[iy] = 0
+    units = []
+    for index in (ix, iy):
+        unit = np.zeros_like(W)
+        unit[index] = 1
+        units.append(objective.raw(unit).astype(np.float64))
+    raw_base = objective.raw(base).astype(np.float64)
+    a = np.asarray(a, dtype=W.dtype).astype(np.float64)
+    b = np.asarray(b, dtype=W.dtype).astype(np.float64)
+    values = np.empty(len(a))
+    step = max(1, block // max(raw_base.size, 1))
+    with np.errstate(over="ignore", invalid="ignore"):
+        for start in range(0, len(a), step):
+            da, db = a[start : start + step], b[start : start + step]
+            raw = raw_base + da[:, None, None] * units[0] + db[:, None, None] * units[1]
+            values[start : start + step] = objective.data_terms(raw)
+    if objective.alpha:
+        point = W.copy()
+        for i, (ai, bi) in enumerate(zip(a, b)):
+            point[ix], point[iy] = ai, bi
+            values[i] += objective._penalty(point)
+    return values
 
 
 def _default_range(values):
@@ -888,9 +916,8 @@ class LossSurfaceDisplay:
         A clone of the estimator is fitted from ``start`` with its own
         settings (``learning_rate``, ``loss``, ``alpha``, ``tol``, ...; early
         stopping is turned off, since it trains on part of the rows).  The
-        path is read from ``coef_`` and ``intercept_`` after every epoch of
-        single-epoch warm starts, which walk the same path as the
-        uninterrupted fit.  The grid values come from the fitted model's own
+        path is recorded after every epoch of that one fit (through the
+        optimiser's epoch callback).  The grid values come from the fitted model's own
         training objective (mean loss plus ``alpha / 2 * ||coef||^2``, with
         the targets encoded as ``fit`` encodes them).
 
@@ -977,9 +1004,8 @@ class LossSurfaceDisplay:
         fit_params = {"coef_init": W0[:, :-1], "intercept_init": W0[:, -1]}
         if sample_weight is not None:
             fit_params["sample_weight"] = sample_weight
-        fitted, diverged_at = _fit_until_divergence(model, X, y, fit_params)
-        n_epochs = 0 if fitted is None else fitted.n_iter_
-        path_params = np.array([W0] + _record_path(model, X, y, n_epochs, fit_params))
+        fitted, diverged_at, path = _fit_recording_path(model, X, y, fit_params)
+        path_params = np.array([W0] + path)
         path = np.column_stack(
             [path_params[(slice(None), *ix)], path_params[(slice(None), *iy)]]
         )
@@ -987,22 +1013,17 @@ class LossSurfaceDisplay:
         # The surface is a slice through the end of the path.
         W_end = path_params[-1].astype(W_probe.dtype)
 
-        def loss_at(a, b):
-            W = W_end.copy()
-            W[ix], W[iy] = a, b
-            return objective.value(W)
-
         if x_range is None:
             x_range = _default_range(path[:, 0])
         if y_range is None:
             y_range = _default_range(path[:, 1])
         x_values = np.linspace(*x_range, grid_resolution)
         y_values = np.linspace(*y_range, grid_resolution)
-        with np.errstate(over="ignore"):
-            loss_values = np.array(
-                [[loss_at(a, b) for a in x_values] for b in y_values]
-            )
-            path_loss = np.array([loss_at(a, b) for a, b in path])
+        grid_x, grid_y = np.meshgrid(x_values, y_values)
+        loss_values = _values_on_plane(
+            objective, W_end, ix, iy, grid_x.ravel(), grid_y.ravel()
+        ).reshape(grid_x.shape)
+        path_loss = _values_on_plane(objective, W_end, ix, iy, path[:, 0], path[:, 1])
         if name is None:
             name = f"loss={model.loss!r}, {len(path) - 1} epochs"
         display = cls(

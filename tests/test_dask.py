@@ -343,3 +343,26 @@ def test_blas_setting_travels_with_the_tasks(dask_client, data, monkeypatch):
             )
         assert {value for _, value in sent} == {expected}, setting
         assert any(name == "_part_value_grad_at" for name, _ in sent)
+
+
+def test_distributed_objective_writes_into_out(dask_client, data):
+    # The gradient goes where the optimiser asks (it used to be returned as
+    # a new array whatever out= said), with the values of the in-memory one.
+    from sklearn_sigmoid._objective import Objective
+
+    X, y = data
+    model = GDLogisticRegression()
+    model._validate_params()
+    prepared = model._prepare_fit(
+        sk_dask._BlockData(dask_client, sk_dask._blocks(dask_client, X, y, None, 2))
+    )
+    objective = prepared.objective
+    assert isinstance(objective, sk_dask.DistributedObjective)
+    assert isinstance(objective, Objective)
+    W = np.full_like(prepared.W, 0.01)
+    out = np.full_like(W, np.nan)
+    _, grad = objective.value_grad(W, out=out)
+    assert grad is out
+    memory = GDLogisticRegression().fit(X, y)._training_objective(X, y)[0]
+    assert_allclose(grad, memory.value_grad(W)[1], rtol=1e-10, atol=1e-14)
+    assert_allclose(objective.lipschitz(), memory.lipschitz(), rtol=1e-10)

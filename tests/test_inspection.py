@@ -650,3 +650,28 @@ def test_fold_scores_display_draws_means_and_every_fold(plt):
     assert legend.get_window_extent().x0 >= disp.ax_.get_window_extent().x1
     with pytest.raises(ValueError, match="No scores"):
         FoldScoresDisplay({})
+
+
+def test_loss_surface_records_the_path_in_one_fit(monkeypatch):
+    # The path comes from the epoch callback of the fit it draws (not from
+    # one warm-started refit per epoch), so it ends exactly at that fit.
+    from sklearn_sigmoid._base import BaseSigmoidGD
+
+    X, y = make_classification(n_samples=120, n_features=4, random_state=0)
+    calls = []
+    descend = BaseSigmoidGD._descend
+
+    def counting(self, *args, **kwargs):
+        calls.append(1)
+        return descend(self, *args, **kwargs)
+
+    monkeypatch.setattr(BaseSigmoidGD, "_descend", counting)
+    disp = LossSurfaceDisplay.from_estimator(
+        GDLogisticRegression(), X, y, grid_resolution=5
+    )
+    fitted = disp.estimator_
+    assert len(disp.path_params_) == fitted.n_iter_ + 1
+    assert len(calls) == 2  # a one-epoch probe for the objective, then the fit
+    np.testing.assert_array_equal(
+        disp.path_params_[-1], np.column_stack([fitted.coef_, fitted.intercept_])
+    )

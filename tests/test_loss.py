@@ -185,6 +185,23 @@ def test_split_halves_give_loss_gradient_numbers(link, name):
     assert np.all(np.isfinite(first)) and np.all(np.isfinite(second))
 
 
+@pytest.mark.parametrize("link, k", [("sigmoid", 1), ("softmax", 3)])
+def test_the_loss_owns_probabilities_and_the_intercept_only_start(link, k):
+    # predict_proba goes through the loss's inverse link, and the start's
+    # intercept is where the outputs equal the mean target.
+    from sklearn_sigmoid._loss import get_loss
+
+    loss = get_loss("cross_entropy", link)
+    raw = np.random.RandomState(0).normal(scale=30, size=(50, k))
+    proba = loss.class_probabilities(raw)
+    assert proba.shape == (50, max(2, k))
+    assert_allclose(proba.sum(axis=1), 1.0)
+    assert_allclose(np.exp(loss.class_log_probabilities(raw)), proba, atol=1e-300)
+    mean = np.array([0.3]) if k == 1 else np.array([0.2, 0.5, 0.3])
+    outputs = loss.activation(loss.intercept_only(mean)[None, :])[0]
+    assert_allclose(outputs, mean, rtol=1e-12)
+
+
 @pytest.mark.parametrize("n_outputs", [1, 2, 3, 8, 9, 12])
 def test_row_reductions_match_numpy(n_outputs):
     # The column-by-column row maximum and sum (few outputs) and numpy's

@@ -202,7 +202,7 @@ def test_penalty_along_from_a_known_square_norm():
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("transpose", [False, True])
 def test_product_adds_in_place(dtype, transpose):
-    from sklearn_sigmoid._objective import _add_product
+    from sklearn_sigmoid._kernels import add_product as _add_product
 
     rng = np.random.RandomState(0)
     X = sp.random(30, 12, density=0.3, format="csr", random_state=rng, dtype=dtype)
@@ -245,7 +245,7 @@ def test_scores_of_one_output_match_scipy():
 def test_product_kernel_on_unusual_csr():
     # Duplicate entries, unsorted indices and 64-bit indices: the kernel
     # reads them as scipy's own product does.
-    from sklearn_sigmoid._objective import _add_product
+    from sklearn_sigmoid._kernels import add_product as _add_product
 
     rng = np.random.RandomState(0)
     rows = rng.randint(0, 8, 40)
@@ -273,17 +273,47 @@ def test_product_kernel_on_unusual_csr():
 def test_fit_without_the_private_kernels(dtype, monkeypatch):
     # Should scipy drop its private kernels, fits fall back on the public
     # product and land on the same model.
-    import sklearn_sigmoid._objective as objective
+    import sklearn_sigmoid._kernels as kernels
     from sklearn_sigmoid import GDLogisticRegression
 
     rng = np.random.RandomState(0)
     X = sp.random(200, 30, density=0.2, format="csr", random_state=rng, dtype=dtype)
     y = (X @ rng.normal(size=30) + rng.normal(size=200) > 0).astype(int)  # noisy
     fast = GDLogisticRegression(alpha=1e-2, tol=1e-9).fit(X, y)
-    monkeypatch.setattr(objective, "_KERNELS_WORK", False)
-    assert not objective._add_product(X, np.ones(30, dtype), np.zeros(200, dtype))
+    monkeypatch.setattr(kernels, "KERNELS_WORK", False)
+    assert not kernels.add_product(X, np.ones(30, dtype), np.zeros(200, dtype))
     public = GDLogisticRegression(alpha=1e-2, tol=1e-9).fit(X, y)
     # float64: one path to rounding; float32: the same optimum.
     atol = 1e-3 if dtype == np.float32 else 1e-8
     assert_allclose(public.predict_proba(X), fast.predict_proba(X), atol=atol)
     assert_allclose(public.loss_curve_[-1], fast.loss_curve_[-1], rtol=atol)
+
+
+def test_the_objective_contract_is_declared():
+    # The optimiser's contract is an abstract base: an objective missing a
+    # primitive cannot be made, and the shared formulas (the penalty with
+    # out=, the Lipschitz bound) come from the base.
+    from sklearn_sigmoid._objective import Objective
+
+    class Incomplete(Objective):
+        pass
+
+    with pytest.raises(TypeError, match="abstract"):
+        Incomplete()
+    X = np.random.RandomState(0).rand(30, 3)
+    Y = (X[:, :1] > 0.5) * 1.0
+    obj = LinearObjective(
+        get_loss("cross_entropy", "sigmoid"), X, Y, np.ones(30), 0.5, True
+    )
+    assert isinstance(obj, Objective)
+    W = np.full((1, 4), 0.3)
+    _, grad = obj.value_grad(W)
+    out = np.full_like(W, np.nan)
+    assert (
+        obj._with_penalty_gradient(
+            W, obj.data_gradient(obj.data_term(obj.raw(W))[1]), out=out
+        )
+        is out
+    )
+    assert_allclose(out, grad, rtol=1e-12)
+    assert obj.lipschitz() >= obj.loss.curvature * 0 + obj.alpha

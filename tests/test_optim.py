@@ -411,7 +411,7 @@ def test_warm_start_leaves_the_state_it_continues_from_alone(cancer):
     # hands over belong to the previous fit's state and must stay intact.
     X, y = cancer
     clf = GDLogisticRegression(warm_start=True, max_iter=5, tol=None).fit(X, y)
-    state = clf._optimizer_state
+    state = vars(clf._optimizer_state)  # the OptimizerState's fields
     kept = {k: v.copy() for k, v in state.items() if isinstance(v, np.ndarray)}
     clf.fit(X, y)
     for key, value in kept.items():
@@ -442,3 +442,55 @@ def test_spectral_move_updates_W_in_place(dtype):
     stepper._move(0.3, g)
     assert stepper.W is W  # the stepper's own array, updated where it lies
     assert_allclose(W, expected, rtol=1e-6 if dtype == np.float32 else 1e-15)
+
+
+def test_epoch_callbacks_see_every_epoch_and_can_stop(cancer):
+    # The one hook of the epoch loop: every callback sees each epoch's
+    # objective and reported parameters, and any of them may stop descent.
+    from sklearn_sigmoid._optim import EpochCallback
+
+    class Recorder(EpochCallback):
+        def __init__(self, stop_at=None):
+            self.begun, self.values, self.W, self.stop_at = 0, [], [], stop_at
+
+        def begin(self):
+            self.begun += 1
+
+        def end(self, value, W):
+            self.values.append(value)
+            self.W.append(W.copy())
+            return len(self.values) == self.stop_at
+
+    X, y = cancer
+    obj = LinearObjective(
+        get_loss("cross_entropy", "sigmoid"),
+        X,
+        y[:, None] * 1.0,
+        np.ones(len(y)),
+        1e-3,
+        True,
+    )
+    watch, stopper = Recorder(), Recorder(stop_at=3)
+    stepper = SpectralStep(obj, np.zeros((1, X.shape[1] + 1)), obj.trace_lipschitz())
+    result = run_epochs(stepper, max_iter=10, callbacks=[watch, stopper])
+    assert result["reason"] == "callback" and result["n_iter"] == 3
+    assert watch.begun == stopper.begun == 3
+    assert watch.values == result["loss_curve"]
+    np.testing.assert_array_equal(watch.W[-1], result["W"])
+
+
+def test_optimizer_state_is_one_record(cancer):
+    # One dataclass for every update rule; a partial_fit chunk drops what
+    # belongs to the previous chunk's objective and keeps the rest.
+    from sklearn_sigmoid._optim import OptimizerState
+
+    X, y = cancer
+    clf = GDLogisticRegression(batch_size=50, momentum=0.9, learning_rate=0.1)
+    clf.partial_fit(X, y, classes=[0, 1])
+    state = clf._optimizer_state
+    assert isinstance(state, OptimizerState)
+    assert state.rng is not None and state.velocity is not None
+    assert state.initial_value is not None
+    nxt = state.for_next_chunk()
+    assert nxt.initial_value is None and nxt.previous_grad is None
+    assert nxt.velocity is state.velocity and nxt.rng is state.rng

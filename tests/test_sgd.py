@@ -126,10 +126,12 @@ def test_partial_fit_streams_give_the_eager_iterates(engine):
     _assert_same(lazy, eager)
     for key in ("iterate", "average"):
         np.testing.assert_allclose(
-            lazy._optimizer_state[key], eager._optimizer_state[key], atol=1e-12
+            getattr(lazy._optimizer_state, key),
+            getattr(eager._optimizer_state, key),
+            atol=1e-12,
         )
-    assert lazy._optimizer_state["n_averaged"] == eager._optimizer_state["n_averaged"]
-    assert lazy._optimizer_state["schedule"]["t"] == 1 + 2 * 90
+    assert lazy._optimizer_state.n_averaged == eager._optimizer_state.n_averaged
+    assert lazy._optimizer_state.schedule["t"] == 1 + 2 * 90
 
 
 @pytest.mark.parametrize("engine", LAZY)
@@ -210,7 +212,11 @@ def test_constant_schedule_is_the_mini_batch_rule(engine):
         True,
     )
     W = np.zeros((1, X.shape[1] + 1))
-    W[0, -1] = model._default_intercept(y[:, None].astype(float), sw)[0]
+    # The start: the loss's intercept-only optimum, the log-odds of the
+    # weighted mean target.
+    W[0, -1] = get_loss("cross_entropy", "sigmoid").intercept_only(
+        np.average(y, weights=sw)
+    )
     for _ in range(3):
         for start in range(0, len(y), 8):
             _, grad = objective.subset(np.arange(start, min(start + 8, 60))).value_grad(
@@ -290,7 +296,7 @@ def test_adaptive_reductions_carry_over_partial_fit(engine):
     with use_engine(engine):
         for _ in range(30):
             model.partial_fit(X, y, classes=[0, 1])
-    state = model._optimizer_state["schedule"]
+    state = model._optimizer_state.schedule
     assert state["reductions"] >= 1
     # With tol=None there is no rule, hence no reduction (as SGDClassifier).
     still = GDLogisticRegression(
@@ -299,4 +305,4 @@ def test_adaptive_reductions_carry_over_partial_fit(engine):
     with use_engine(engine):
         for _ in range(30):
             still.partial_fit(X, y, classes=[0, 1])
-    assert still._optimizer_state["schedule"]["reductions"] == 0
+    assert still._optimizer_state.schedule["reductions"] == 0

@@ -44,6 +44,7 @@ from sklearn_sigmoid._optim import (
     DivergenceError,
     OptimalityRule,
     StoppingRule,
+    is_full_batch,
     make_stepper,
     one_blas_thread,
     run_epochs,
@@ -288,6 +289,12 @@ class BaseSigmoidGD(CallbackSupportMixin, BaseEstimator):
                 "with learning_rate='auto', full batches and no momentum the "
                 "steps come from a line search, whose iterates need no "
                 "averaging. Set batch_size, momentum or a float learning_rate."
+            )
+        if distributed and self.schedule != "constant":
+            raise ValueError(
+                f"fit_distributed runs full-batch gradient descent, whose steps "
+                f"no schedule sets: schedule must be 'constant' (got "
+                f"{self.schedule!r})."
             )
         if self.schedule != "constant" and self.batch_size is None:
             raise ValueError(
@@ -760,6 +767,9 @@ class BaseSigmoidGD(CallbackSupportMixin, BaseEstimator):
         """
         objective, W, monitor = prepared.objective, prepared.W, prepared.monitor
         partial, continue_fit = prepared.partial, prepared.continue_fit
+        full_batch = is_full_batch(
+            self.batch_size, objective.n_samples, self.schedule, stream=partial
+        )
         with one_blas_thread():
             stepper = make_stepper(
                 objective,
@@ -772,11 +782,7 @@ class BaseSigmoidGD(CallbackSupportMixin, BaseEstimator):
                 state=prepared.state,
                 average=self.average,
                 schedule=self.schedule,
-            )
-            # (A schedule other than 'constant' makes mini-batch steps even
-            # where one batch covers the rows: see make_stepper.)
-            full_batch = self.schedule == "constant" and (
-                self.batch_size is None or self.batch_size >= objective.n_samples
+                full_batch=full_batch,
             )
             stopping = self._stopping_rule(partial, full_batch, monitor)
             max_iter = 1 if partial else self.max_iter

@@ -560,18 +560,27 @@ class SpectralStep(_Stepper):
         # (memory=1: every epoch decreases the objective, the monotone rule.)
         self._recent = collections.deque([self.value], maxlen=memory)
         prev = None if state is None else state.previous_grad
-        if prev is not None and prev.shape == W.shape:
-            # Continue a warm-started fit: the last step and gradient give the
-            # next spectral step, as in one uninterrupted fit.
+        recent = None if state is None else state.recent_values
+        if (
+            prev is not None
+            and prev.shape == W.shape
+            and recent
+            and abs(recent[-1] - self.value) <= 1e-9 * abs(self.value)
+        ):
+            # Continue a warm-started fit on the same objective (the last
+            # epoch's objective is the one here, to rounding): the last step
+            # and gradient give the next spectral step, and the last epochs'
+            # values the line search's reference, as in one uninterrupted
+            # fit.  After other data or another alpha none of that applies
+            # (a reference from another objective would let the first steps
+            # rise above this one's start): descent starts afresh from W.
             self.step, self._n = state.step, state.n
             self._prev_g, self._prev_g_sq = prev, state.previous_g_sq
             if metric is not None:
                 self._prev_d = prev * metric
-            recent = state.recent_values
-            if recent:
-                self._recent.clear()
-                self._recent.extend(recent[:-1])
-                self._recent.append(self.value)
+            self._recent.clear()
+            self._recent.extend(recent[:-1])
+            self._recent.append(self.value)
 
     def _state(self):
         return {
@@ -837,6 +846,21 @@ class MiniBatchStep(_Stepper):
         return total
 
 
+def is_full_batch(batch_size, n_samples, schedule="constant", stream=False):
+    """Whether an epoch is one full-batch step (else a pass of mini-batches).
+
+    ``batch_size=None`` is full batch.  A ``batch_size`` covering the rows is
+    too for a whole fit with the constant schedule (the line search then
+    applies), but not for a stream's chunk (``stream``, a ``partial_fit``
+    call: a short chunk takes the same mini-batch steps as the others, not a
+    line search on its few rows) nor with another schedule (which sets the
+    steps of mini-batches).
+    """
+    if batch_size is None:
+        return True
+    return batch_size >= n_samples and schedule == "constant" and not stream
+
+
 def make_stepper(
     objective,
     W,
@@ -849,6 +873,7 @@ def make_stepper(
     state=None,
     average=False,
     schedule="constant",
+    full_batch=None,
 ):
     """Choose the update rule for the given settings (see the module doc).
 
@@ -856,15 +881,13 @@ def make_stepper(
     fit continues where the last one stopped (momentum, spectral step, the
     iterate and running mean when averaging).  The settings are taken as
     valid (the estimator checks how they combine): with ``learning_rate='auto'``,
-    full batches and no momentum the line search runs, whatever ``average``.
-    ``schedule`` (see :mod:`sklearn_sigmoid._sgd`) applies to mini-batch SGD
-    only; with a schedule other than ``'constant'`` a ``batch_size`` covering
-    the rows still makes mini-batch steps (one batch an epoch), so that a
-    stream's short chunk follows the same schedule as the others.
+    full batches, no momentum and no averaging the line search runs.
+    ``full_batch`` says whether an epoch is one step on all the rows or a pass
+    of mini-batch steps (see :func:`is_full_batch`).  ``schedule`` (see
+    :mod:`sklearn_sigmoid._sgd`) applies to mini-batch SGD only.
     """
-    full_batch = batch_size is None or (
-        batch_size >= objective.n_samples and schedule == "constant"
-    )
+    if full_batch is None:
+        full_batch = is_full_batch(batch_size, objective.n_samples, schedule)
     iterate = None if state is None else state.iterate
     if average and iterate is not None and iterate.shape == W.shape:
         # The fitted parameters are the mean; descent goes on from the iterate.

@@ -494,3 +494,20 @@ def test_optimizer_state_is_one_record(cancer):
     nxt = state.for_next_chunk()
     assert nxt.initial_value is None and nxt.previous_grad is None
     assert nxt.velocity is state.velocity and nxt.rng is state.rng
+
+
+def test_warm_start_on_other_data_starts_the_line_search_afresh(cancer):
+    # The spectral step, last gradient and nonmonotone reference of a fit
+    # on other data describe another objective: a warm start there descends
+    # as a fit from the same start without that state does, bit for bit.
+    X, y = cancer
+    other = GDLogisticRegression(warm_start=True).fit(X[::2] * 2.0, y[::2])
+    start = other.coef_.copy(), other.intercept_.copy()
+    epochs_before = other.n_iter_  # (a warm start counts on, as MLP's does)
+    warm = other.fit(X, y)
+    fresh = GDLogisticRegression().fit(
+        X, y, coef_init=start[0], intercept_init=start[1]
+    )
+    assert warm.n_iter_ - epochs_before == fresh.n_iter_
+    assert_allclose(warm.coef_, fresh.coef_, rtol=0, atol=0)
+    assert_allclose(warm.loss_curve_[-fresh.n_iter_ :], fresh.loss_curve_, atol=0)

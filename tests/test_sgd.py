@@ -11,6 +11,7 @@ import os
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from sklearn.datasets import make_classification
 from sklearn.linear_model import SGDClassifier
 
 from sklearn_sigmoid import GDLogisticRegression, SigmoidNeuronRegressor
@@ -306,3 +307,30 @@ def test_adaptive_reductions_carry_over_partial_fit(engine):
         for _ in range(30):
             still.partial_fit(X, y, classes=[0, 1])
     assert still._optimizer_state.schedule["reductions"] == 0
+
+
+def test_a_short_partial_fit_chunk_takes_mini_batch_steps():
+    # A chunk with fewer rows than batch_size is one mini-batch of the
+    # stream, with its step and its generator, not a line search on its few
+    # rows (whose first step, lengthened while the tiny objective falls, threw
+    # the model far off).
+    X, y = make_classification(n_samples=420, n_features=10, random_state=0)
+    clf = GDLogisticRegression(batch_size=32, random_state=0)
+    moves = []
+    for start, stop in ((0, 100), (100, 200), (200, 300), (300, 310), (310, 410)):
+        before = np.append(clf.coef_, clf.intercept_) if start else None
+        clf.partial_fit(X[start:stop], y[start:stop], classes=[0, 1])
+        assert clf._optimizer_state.rng is not None, (start, stop)
+        if before is not None:
+            moves.append(np.linalg.norm(np.append(clf.coef_, clf.intercept_) - before))
+    # The 10-row chunk moves the parameters less than a 100-row one.
+    assert moves[2] < max(moves[0], moves[1], moves[3])
+
+
+def test_fit_distributed_refuses_a_schedule_with_its_own_reason():
+    with pytest.raises(
+        ValueError, match="fit_distributed.*schedule must be 'constant'"
+    ):
+        GDLogisticRegression(schedule="invscaling")._more_validate_params(
+            distributed=True
+        )

@@ -405,6 +405,21 @@ class BaseSigmoidGD(CallbackSupportMixin, BaseEstimator):
         """
         k = n_outputs
         if continue_fit and coef_init is None and intercept_init is None:
+            state = getattr(self, "_optimizer_state", None)
+            iterate = None if state is None else state.iterate
+            if (
+                self.average
+                and iterate is not None
+                and iterate.shape
+                == (
+                    k,
+                    n_features + 1,
+                )
+            ):
+                # Averaging: the fitted parameters are the running mean, and
+                # descent goes on from the last iterate.  (A copy: the state
+                # must survive a failed fit as it was.)
+                return iterate.astype(dtype, copy=True)
             # (A new array already: no second copy.)
             return self._get_packed_params().astype(dtype, copy=False)
         W = np.zeros((k, n_features + 1), dtype=dtype)

@@ -879,7 +879,8 @@ def make_stepper(
 
     ``state`` is a previous stepper's :meth:`get_state`, so that a warm-started
     fit continues where the last one stopped (momentum, spectral step, the
-    iterate and running mean when averaging).  The settings are taken as
+    running mean when averaging; ``W`` is where descent goes on from, with
+    averaging the state's last iterate, not the mean).  The settings are taken as
     valid (the estimator checks how they combine): with ``learning_rate='auto'``,
     full batches, no momentum and no averaging the line search runs.
     ``full_batch`` says whether an epoch is one step on all the rows or a pass
@@ -888,10 +889,6 @@ def make_stepper(
     """
     if full_batch is None:
         full_batch = is_full_batch(batch_size, objective.n_samples, schedule)
-    iterate = None if state is None else state.iterate
-    if average and iterate is not None and iterate.shape == W.shape:
-        # The fitted parameters are the mean; descent goes on from the iterate.
-        W = iterate.astype(W.dtype, copy=True)
     if learning_rate == "auto" and full_batch and not momentum and not average:
         metric = objective.step_metric()
         stepper = SpectralStep(

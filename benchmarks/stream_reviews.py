@@ -485,9 +485,16 @@ def readme_block(report):
         f"{ends(report['curve_ours'])}; `SGDClassifier`: "
         f"{ends(report['curve_sgdclassifier'])}. (Command: "
         f"`python benchmarks/stream_reviews.py`, "
-        f"{report['total_seconds'] / 60:.0f} minutes.)",
+        f"{_duration(report['total_seconds'])}.)",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _duration(seconds):
+    """``"72 s"`` under two minutes, else ``"4 minutes"``."""
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    return f"{seconds / 60:.0f} minutes"
 
 
 def update_readme(report, readme):

@@ -659,11 +659,6 @@ def parse_args(argv=None):
     """Parsed and checked arguments."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.readme_only:
-        path = Path(args.out) / "stream_reviews.json"
-        update_readme(json.loads(path.read_text()), Path(args.readme))
-        print(f"updated {args.readme} from {path}")
-        return 0
     if args.chunk_size < 1 or args.passes < 1:
         parser.error("--chunk-size and --passes must be positive")
     given = [args.batch_size, args.learning_rate, args.schedule, args.average]
@@ -891,6 +886,11 @@ def build_report(args, n_train, n_test, settings, grid, grid_seconds, final, mem
 
 def main(argv=None):
     args = parse_args(argv)
+    if args.readme_only:
+        path = Path(args.out) / "stream_reviews.json"
+        update_readme(json.loads(path.read_text()), Path(args.readme))
+        print(f"updated {args.readme} from {path}")
+        return 0
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     warnings.simplefilter("ignore", ConvergenceWarning)

@@ -95,3 +95,13 @@ def test_outcome_of_an_exception():
     assert hb.classify_exception(ZeroDivisionError("float division"))[0] == "crash"
     assert hb.classify_exception(KeyError("a"), ("a",))[0] == "crash"
     assert hb.classify_exception(NotFittedError("call fit"))[0] == "clear error"
+
+
+@pytest.mark.parametrize("seed", [2006, 2017, 2397])
+def test_random_fits_the_battery_found_wrong(seed):
+    # float32 columns up to 1e20, squared error, alpha=0, mini-batches: the
+    # lazy epochs (float64 inside) let the coefficients grow until the
+    # float32 scores of predict overflowed, while the bounded loss never
+    # reported a divergence.  Now a clear error or a usable model.
+    rec = hb.run_random(seed)
+    assert rec["outcome"] in ("ok", "clear error"), rec.get("why")

@@ -375,7 +375,7 @@ class LazySGD:
         limit = float(np.finfo(X.dtype).max)
         if getattr(self, "_row_l1", None) is None:
             rows = abs(X).sum(axis=1) if self.sparse else np.abs(X).sum(axis=1)
-            self._row_l1 = float(np.max(rows, initial=0.0))
+            self._row_l1 = float(np.asarray(rows).max(initial=0.0))
         coef, intercept = W[:, :-1], W[:, -1]
         with np.errstate(over="ignore", invalid="ignore"):
             # (max and -min: no temporary the size of the coefficients.)

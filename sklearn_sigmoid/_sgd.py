@@ -363,9 +363,10 @@ class LazySGD:
         can be finite although the parameters' scores in float32 (those of
         ``predict``) are not; a bounded loss (the squared error) would then
         never report a divergence.  (Found by the hostile battery's random
-        fits: float32 columns up to 1e20, squared error, alpha=0.)  First a bound, ``max_i ||x_i||_1 *
-        max |coef| + max |intercept|``, one pass over the parameters; the
-        scores themselves (one pass over X) only where the bound fails.
+        fits: float32 columns up to 1e20, squared error, alpha=0.)  First a
+        bound, ``max_i ||x_i||_1 * max |coef| + max |intercept|``, one pass
+        over the parameters; the scores themselves (one pass over X) only
+        where the bound fails.
         """
         X = self.objective.X
         if X.dtype == np.float64:

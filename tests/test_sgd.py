@@ -329,7 +329,7 @@ def test_a_short_partial_fit_chunk_takes_mini_batch_steps():
 
 def test_fit_distributed_refuses_a_schedule_with_its_own_reason():
     with pytest.raises(
-        ValueError, match="fit_distributed.*schedule must be 'constant'"
+        ValueError, match=r"fit_distributed.*schedule must be 'constant'"
     ):
         GDLogisticRegression(schedule="invscaling")._more_validate_params(
             distributed=True

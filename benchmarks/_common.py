@@ -14,7 +14,14 @@ from pathlib import Path
 from sklearn_sigmoid._environment import machine_info, machine_line
 from sklearn_sigmoid.datasets import DATA_HOME_ENV
 
-__all__ = ["BENCHMARKS", "RESULTS", "default_data_home", "machine_info", "machine_line"]
+__all__ = [
+    "BENCHMARKS",
+    "RESULTS",
+    "default_data_home",
+    "machine_info",
+    "machine_line",
+    "replace_block",
+]
 
 #: This folder, and the default folder of the scripts' results.
 BENCHMARKS = Path(__file__).resolve().parent
@@ -40,3 +47,15 @@ def default_data_home():
     if os.environ.get(DATA_HOME_ENV):
         return None
     return str(SHARED_DATA) if SHARED_DATA.is_dir() else None
+
+
+def replace_block(path, begin, end, block):
+    """Rewrite the text between the markers ``begin`` and ``end`` of the file
+    ``path`` (a README) with ``block``; each marker must stand there once."""
+    path = Path(path)
+    text = path.read_text()
+    if text.count(begin) != 1 or text.count(end) != 1:
+        raise SystemExit(f"{path} must hold {begin} and {end} once each.")
+    head, rest = text.split(begin)
+    _, tail = rest.split(end)
+    path.write_text(head + begin + "\n" + block + end + tail)

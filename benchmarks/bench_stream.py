@@ -67,6 +67,7 @@ from _common import (
     default_data_home,
     machine_info,
     machine_line,
+    replace_block,
 )
 
 from sklearn_sigmoid import GDLogisticRegression
@@ -339,13 +340,8 @@ def markdown(report):
 
 
 def update_readme(report, readme):
-    text = readme.read_text()
-    if text.count(BEGIN) != 1 or text.count(END) != 1:
-        raise SystemExit(f"{readme} must hold {BEGIN} and {END} once each.")
-    head, rest = text.split(BEGIN)
-    _, tail = rest.split(END)
     command = "(Command: `python benchmarks/bench_stream.py`.)\n"
-    readme.write_text(head + BEGIN + "\n" + markdown(report) + command + END + tail)
+    replace_block(readme, BEGIN, END, markdown(report) + command)
 
 
 def main(argv=None):

@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import BENCHMARKS, RESULTS, machine_line
+from _common import BENCHMARKS, RESULTS, machine_line, replace_block
 
 from sklearn_sigmoid.sentiment import markdown_table
 
@@ -74,13 +74,9 @@ def main(argv=None):
     report = json.loads(json_path.read_text())
     run_date = datetime.fromtimestamp(json_path.stat().st_mtime, timezone.utc)
     readme = Path(args.readme)
-    text = readme.read_text()
-    if text.count(BEGIN) != 1 or text.count(END) != 1:
-        raise SystemExit(f"{readme} must hold {BEGIN} and {END} once each.")
-    head, rest = text.split(BEGIN)
-    _, tail = rest.split(END)
-    block = results_block(report, run_date.strftime("%Y-%m-%d"))
-    readme.write_text(head + BEGIN + "\n" + block + END + tail)
+    replace_block(
+        readme, BEGIN, END, results_block(report, run_date.strftime("%Y-%m-%d"))
+    )
     copied = []
     for name in FIGURES:
         if (results / name).exists():

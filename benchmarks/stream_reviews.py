@@ -98,6 +98,7 @@ from _common import (
     default_data_home,
     machine_info,
     machine_line,
+    replace_block,
 )
 
 from sklearn_sigmoid import DivergenceError, GDLogisticRegression
@@ -498,14 +499,7 @@ def _duration(seconds):
 
 
 def update_readme(report, readme):
-    text = readme.read_text()
-    if text.count(README_BEGIN) != 1 or text.count(README_END) != 1:
-        raise SystemExit(f"{readme} must hold {README_BEGIN} and {README_END} once.")
-    head, rest = text.split(README_BEGIN)
-    _, tail = rest.split(README_END)
-    readme.write_text(
-        head + README_BEGIN + "\n" + readme_block(report) + README_END + tail
-    )
+    replace_block(readme, README_BEGIN, README_END, readme_block(report))
 
 
 def plot_curve(ours, plain, sgd, in_memory, settings, out):

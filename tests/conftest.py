@@ -25,6 +25,29 @@ REAL_DATA = _real_data_dir()
 
 
 @pytest.fixture(scope="session")
+def benchmark_script():
+    """``load(name)``: the module of ``benchmarks/<name>.py``, imported from
+    its path (the scripts are not a package, and import ``_common`` by name,
+    so their folder is on ``sys.path`` while one is loaded)."""
+    import importlib.util
+    import sys
+
+    folder = Path(__file__).resolve().parents[1] / "benchmarks"
+
+    def load(name):
+        sys.path.insert(0, str(folder))
+        try:
+            spec = importlib.util.spec_from_file_location(name, folder / f"{name}.py")
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+        finally:
+            sys.path.remove(str(folder))
+        return module
+
+    return load
+
+
+@pytest.fixture(scope="session")
 def real_movie_reviews():
     """The 2000 polarity reviews as ``(docs, target)``, or skip if absent."""
     from sklearn_sigmoid.datasets import load_movie_reviews

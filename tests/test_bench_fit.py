@@ -6,31 +6,19 @@ run (a gap reached below the drawing floor, lbfgs not reaching a target, a
 scaling size whose time to a gap was not searched).
 """
 
-import importlib.util
 import json
 import sys
-from pathlib import Path
 
 import pytest
 
-BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 NAMES = ("time_to_gap", "epoch_cost", "scaling")
 
 
 @pytest.fixture(scope="module")
-def bench_fit():
+def bench_fit(benchmark_script):
     mpl = pytest.importorskip("matplotlib")
     mpl.use("Agg")
-    sys.path.insert(0, str(BENCHMARKS))  # bench_fit imports _common by name
-    try:
-        spec = importlib.util.spec_from_file_location(
-            "bench_fit", BENCHMARKS / "bench_fit.py"
-        )
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    finally:
-        sys.path.remove(str(BENCHMARKS))
-    return module
+    return benchmark_script("bench_fit")
 
 
 def _gap_row(name, n_features, scale, reached, lbfgs_1e6=True):

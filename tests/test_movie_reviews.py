@@ -1,9 +1,7 @@
 """The showcase on the real polarity corpus: parity with LogisticRegression
 and the main job end to end."""
 
-import importlib.util
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -45,20 +43,12 @@ def test_gradient_descent_matches_logistic_regression(
     assert ours.mean() > 0.7
 
 
-def _load_main_job():
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / "movie_reviews.py"
-    spec = importlib.util.spec_from_file_location("movie_reviews_job", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.slow
-def test_main_job_end_to_end(real_movie_reviews, tmp_path, capsys):
+def test_main_job_end_to_end(real_movie_reviews, benchmark_script, tmp_path, capsys):
     # The repository's thin caller of sklearn_sigmoid.sentiment, on the real
     # corpus.  Figures are left out here (their refits take long); they are
     # drawn on a fixture corpus in test_sentiment.py.
-    job = _load_main_job()
+    job = benchmark_script("movie_reviews")
     assert (
         job.main(
             ["--data-home", str(REAL_DATA), "--out", str(tmp_path), "--no-figures"]

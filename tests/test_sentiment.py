@@ -281,15 +281,13 @@ def test_console_script_is_declared():
     assert scripts.get("sklearn-sigmoid-sentiment") == "sklearn_sigmoid.sentiment:main"
 
 
-def test_readme_block_is_written_from_the_json(corpus, tmp_path, capsys):
-    import importlib.util
+def test_readme_block_is_written_from_the_json(
+    corpus, benchmark_script, tmp_path, capsys
+):
     from pathlib import Path
 
     repo = Path(__file__).resolve().parents[1]
-    path = repo / "benchmarks" / "readme_results.py"
-    spec = importlib.util.spec_from_file_location("readme_results", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = benchmark_script("readme_results")
     # The repository's README holds the block's markers once.
     text = (repo / "README.md").read_text()
     assert text.count(module.BEGIN) == 1 and text.count(module.END) == 1

@@ -1,30 +1,12 @@
 """benchmarks/stream_reviews.py's command line (nothing is streamed here)."""
 
-import importlib.util
 import json
-import sys
-from pathlib import Path
-
-BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
-
-
-def _load():
-    sys.path.insert(0, str(BENCHMARKS))  # it imports _common by name
-    try:
-        spec = importlib.util.spec_from_file_location(
-            "stream_reviews", BENCHMARKS / "stream_reviews.py"
-        )
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    finally:
-        sys.path.remove(str(BENCHMARKS))
-    return module
 
 
 def test_readme_only_rewrites_the_block_from_the_json_and_runs_nothing(
-    tmp_path, monkeypatch
+    benchmark_script, tmp_path, monkeypatch
 ):
-    module = _load()
+    module = benchmark_script("stream_reviews")
     report = {"total_seconds": 72.0}
     (tmp_path / "stream_reviews.json").write_text(json.dumps(report))
     readme = tmp_path / "README.md"

@@ -268,6 +268,12 @@ class Objective(ABC):
         # Power iteration approaches lambda_max from below: add a margin.
         return self.loss.curvature * 1.05 * lam + self.alpha
 
+    @property
+    def certifiable(self):
+        """Whether :meth:`duality_gap` certifies anything: a convex loss (the
+        cross-entropies) and ``alpha > 0``."""
+        return bool(self.loss.convex and self.alpha > 0)
+
     def duality_gap(self, W, raw, grad, value):
         """A certified upper bound on ``value - min J``: the duality gap.
 
@@ -304,9 +310,9 @@ class Objective(ABC):
             ``value - D(theta) >= value - min J``, or ``inf`` where there is no
             certificate (a non-convex loss, or ``alpha = 0``).
         """
-        loss = self.loss
-        if not (getattr(loss, "convex", False) and self.alpha > 0):
+        if not self.certifiable:
             return np.inf
+        loss = self.loss
         XT_theta = grad[:, :-1].astype(np.float64)
         XT_theta -= self.alpha * W[:, :-1]
         lam = v = None

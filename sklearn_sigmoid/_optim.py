@@ -309,15 +309,12 @@ class OptimalityRule:
         self.tol = tol
         self.gap = None
         self.reason = None
-        self._certified = None  # whether the objective has a certificate
 
     def update(self, value, stepper):
         """Check the stepper's current point; return True to stop."""
         target = self.tol * abs(value)
         self.gap = None
-        if self._certified is None:
-            self._certified = bool(np.isfinite(stepper.duality_gap()))
-        if self._certified:
+        if stepper.objective.certifiable:
             g = stepper.grad
             alpha = stepper.objective.alpha
             if float(np.vdot(g, g)) > self._SKIP_FACTOR * 2.0 * alpha * target:
@@ -897,7 +894,7 @@ def make_stepper(
             objective.trace_lipschitz(metric),
             state,
             metric,
-            memory=_NONMONOTONE_MEMORY if _certifiable(objective) else 1,
+            memory=_NONMONOTONE_MEMORY if objective.certifiable else 1,
         )
     else:
         if learning_rate == "auto":
@@ -926,13 +923,6 @@ def make_stepper(
     stepper.average = average
     stepper._restore(state)
     return stepper
-
-
-def _certifiable(objective):
-    """Whether the objective's duality gap certifies the stop (see
-    :class:`OptimalityRule`): a convex loss and ``alpha > 0``."""
-    loss = getattr(objective, "loss", None)
-    return bool(getattr(loss, "convex", False) and objective.alpha > 0)
 
 
 def _usable_lipschitz(lipschitz, dtype=np.float64):

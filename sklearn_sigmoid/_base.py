@@ -158,7 +158,8 @@ class InMemoryData:
         return self.sample_weight.astype(np.float64) @ self.Y
 
     def mean_target(self):
-        return np.average(self.Y, axis=0, weights=self.sample_weight)
+        weights = self.sample_weight.astype(np.float64)
+        return (weights @ self.Y) / weights.sum()
 
     def objective(self, loss, alpha, fit_intercept, partial=False):
         """The training objective; a ``partial`` chunk's weights count as rows."""

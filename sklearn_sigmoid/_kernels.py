@@ -44,6 +44,8 @@ def add_product(X, v, out, transpose=False):
     leaving ``out`` alone, where the kernel does not apply (another format,
     mixed dtypes, non-contiguous vectors) or is missing.
     """
+    if isinstance(X, np.ndarray):  # the common dense case, told apart cheaply
+        return False
     n_out, n_in = X.shape[::-1] if transpose else X.shape
     if not (
         KERNELS_WORK

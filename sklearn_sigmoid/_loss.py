@@ -212,6 +212,20 @@ def _sigmoid_pair(raw):
     return np.where(positive, large, small), np.where(positive, small, large)
 
 
+def _sigmoid_from(raw, e):
+    """``sigma(z)`` from ``e = exp(-|z|)``: ``1 / (1 + e)`` where ``z >= 0``,
+    ``e / (1 + e)`` elsewhere.
+
+    (A division ``where(z >= 0, 1, e) / (1 + e)`` saves one array operation,
+    0.5 us, but rounds differently, and spectral steps amplify rounding:
+    epochs to a certified 1e-6 gap on binary word counts went from 192 to
+    268.  Kept as measured.)
+    """
+    inv = 1.0 + e
+    np.reciprocal(inv, out=inv)  # 1 / (1 + e) = sigma(|z|)
+    return np.where(raw >= 0, inv, e * inv)
+
+
 def _sigmoid_softplus(raw):
     """``sigma(z)`` and ``softplus(z) = log(1 + exp(z)) = -log(1 - sigma(z))``.
 
@@ -219,9 +233,7 @@ def _sigmoid_softplus(raw):
     ``z`` and computed from the same single exponential as ``sigma``.
     """
     e = _exp_neg_abs(raw)
-    inv = 1.0 + e
-    np.reciprocal(inv, out=inv)  # 1 / (1 + e) = sigma(|z|)
-    s = np.where(raw >= 0, inv, e * inv)
+    s = _sigmoid_from(raw, e)
     np.log1p(e, out=e)
     e += np.maximum(raw, 0.0)
     return s, e
@@ -386,10 +398,7 @@ class SigmoidCrossEntropy(_SigmoidLoss):
         return _sum_outputs(loss), e
 
     def gradient_after_search(self, raw, Y, kept):
-        e = kept
-        inv = 1.0 + e
-        np.reciprocal(inv, out=inv)
-        s = np.where(raw >= 0, inv, e * inv)
+        s = _sigmoid_from(raw, kept)
         s -= Y
         return s
 

@@ -1063,7 +1063,9 @@ def run_epochs(
             stop = stopping is not None and stopping.update(watched, stepper)
             stopping_reason = getattr(stopping, "reason", None)
             if callbacks:
-                asked = [callback.end(value, stepper.solution()) for callback in callbacks]
+                asked = [
+                    callback.end(value, stepper.solution()) for callback in callbacks
+                ]
                 if any(asked):
                     stop, stopping_reason = True, "callback"
             if verbose:

@@ -318,3 +318,71 @@ def test_early_stopping_split_error_names_the_parameter():
         GDLogisticRegression(early_stopping=True, validation_fraction=0.1).fit(
             X, np.arange(30) % 5
         )
+
+
+@pytest.mark.parametrize("name", ["breast cancer", "iris", "binary", "3 classes"])
+def test_skipping_far_certificates_never_delays_the_stop(name, monkeypatch):
+    # The rule computes the certificate only once ||grad||^2 / (2 alpha) is
+    # within twice the target; computing it at every epoch must stop at the
+    # very same epoch (skipping may only ever delay a stop, and here must not).
+    if name == "breast cancer":
+        X, y = load_breast_cancer(return_X_y=True)
+        X, alpha = StandardScaler().fit_transform(X), 1e-4
+    elif name == "iris":
+        X, y = load_iris(return_X_y=True)
+        alpha = 1 / len(y)
+    else:
+        X, y = make_classification(
+            500,
+            20,
+            n_informative=10,
+            random_state=0,
+            n_classes=2 if name == "binary" else 3,
+        )
+        alpha = 1 / len(y)
+    from sklearn_sigmoid import _optim
+
+    computed = []
+    gap = SpectralStep.duality_gap
+
+    def counted(stepper):
+        computed.append(stepper._n)
+        return gap(stepper)
+
+    monkeypatch.setattr(SpectralStep, "duality_gap", counted)
+    for tol in (1e-4, 1e-6):
+        computed.clear()
+        skipping = GDLogisticRegression(alpha=alpha, tol=tol).fit(X, y)
+        skipped = skipping.n_iter_ - len(computed)
+        monkeypatch.setattr(_optim.OptimalityRule, "_SKIP_FACTOR", np.inf)
+        every = GDLogisticRegression(alpha=alpha, tol=tol).fit(X, y)
+        monkeypatch.undo()
+        monkeypatch.setattr(SpectralStep, "duality_gap", counted)
+        assert skipping.stop_reason_ == every.stop_reason_ == "certified gap"
+        assert skipping.n_iter_ == every.n_iter_
+        np.testing.assert_array_equal(skipping.coef_, every.coef_)
+        assert skipped > skipping.n_iter_ // 2  # and most epochs skip it
+
+
+@pytest.mark.parametrize(
+    "y",
+    [
+        np.array([True, False] * 10),
+        np.repeat(np.arange(4, dtype=np.uint8), 5),
+        np.repeat([-3, 7], 10),
+    ],
+    ids=["bool", "uint8", "int"],
+)
+def test_integer_and_boolean_labels_fit_as_classes(y):
+    X = np.random.RandomState(0).randn(len(y), 3)
+    model = GDLogisticRegression().fit(X, y)
+    np.testing.assert_array_equal(model.classes_, np.unique(y))
+    assert set(model.predict(X)) <= set(np.unique(y))
+
+
+@pytest.mark.parametrize(
+    "y", [np.linspace(0, 1, 20), np.arange(20) + 0.5], ids=["fractions", "offset"]
+)
+def test_continuous_labels_still_refused(y):
+    with pytest.raises(ValueError, match="Unknown label type"):
+        GDLogisticRegression().fit(np.ones((20, 2)), y)

@@ -158,8 +158,9 @@ class InMemoryData:
         return self.sample_weight.astype(np.float64) @ self.Y
 
     def mean_target(self):
-        weights = self.sample_weight.astype(np.float64)
-        return (weights @ self.Y) / weights.sum()
+        # np.average's arithmetic (in the data's dtype) without its checks.
+        weights = self.sample_weight
+        return (self.Y * weights[:, None]).sum(axis=0) / weights.sum()
 
     def objective(self, loss, alpha, fit_intercept, partial=False):
         """The training objective; a ``partial`` chunk's weights count as rows."""

@@ -635,14 +635,11 @@ class LinearObjective(Objective):
             np.multiply(W[:, :-1], self.alpha, out=coef_grad)
         else:
             coef_grad.fill(0.0)
-        if G.shape[1] == 1:
-            if isinstance(self.X, np.ndarray):
-                coef_grad[0] += self._XT @ G[:, 0]
-            elif not _add_product(self.X, G[:, 0], out[0, :-1], transpose=True):
-                coef_grad += self._coef_gradient(G)
-            out[0, -1] = G.sum() if self.fit_intercept else 0.0
-            return out
-        coef_grad += self._coef_gradient(G)
+        if not (
+            G.shape[1] == 1
+            and _add_product(self.X, G[:, 0], out[0, :-1], transpose=True)
+        ):
+            coef_grad += self._coef_gradient(G)
         out[:, -1] = G.sum(axis=0) if self.fit_intercept else 0.0
         return out
 

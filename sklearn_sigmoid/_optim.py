@@ -605,7 +605,7 @@ class SpectralStep(_Stepper):
         # Computed once per gradient: the epoch's step (without a metric)
         # and the stopping rule both need it.
         if self._grad_sq is None:
-            self._grad_sq = float(np.vdot(self.grad, self.grad))
+            self._grad_sq = super().grad_norm_sq()
         return self._grad_sq
 
     def _spectral_step(self, g_sq):

@@ -116,23 +116,37 @@ def _relative_gap(model, X, y, fstar):
     return (objective.value(W) - fstar) / fstar
 
 
-@pytest.mark.parametrize("name", ["breast cancer", "iris", "binary", "3 classes"])
-def test_default_fit_lands_within_tol_of_the_optimum(name):
+def _sklearn_problem(name):
     if name == "breast cancer":
         X, y = load_breast_cancer(return_X_y=True)
-        X, alpha = StandardScaler().fit_transform(X), 1e-4
-    elif name == "iris":
+        return StandardScaler().fit_transform(X), y, 1e-4
+    if name == "iris":
         X, y = load_iris(return_X_y=True)
-        alpha = 1 / len(y)
-    else:
+        return X, y, 1 / len(y)
+    if name == "un-centred":  # found in review: skipping delays this stop
         X, y = make_classification(
-            500,
-            20,
-            n_informative=10,
-            random_state=0,
-            n_classes=2 if name == "binary" else 3,
+            600,
+            2,
+            n_informative=2,
+            n_redundant=0,
+            n_clusters_per_class=1,
+            weights=[0.9, 0.1],
+            random_state=50,
         )
-        alpha = 1 / len(y)
+        return (X + 30) * [10, 1], y, 0.0002477864068211399
+    X, y = make_classification(
+        500,
+        20,
+        n_informative=10,
+        random_state=0,
+        n_classes=2 if name == "binary" else 3,
+    )
+    return X, y, 1 / len(y)
+
+
+@pytest.mark.parametrize("name", ["breast cancer", "iris", "binary", "3 classes"])
+def test_default_fit_lands_within_tol_of_the_optimum(name):
+    X, y, alpha = _sklearn_problem(name)
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)
         model = GDLogisticRegression(alpha=alpha).fit(X, y)
@@ -320,34 +334,6 @@ def test_early_stopping_split_error_names_the_parameter():
         )
 
 
-def _skip_problem(name):
-    if name == "breast cancer":
-        X, y = load_breast_cancer(return_X_y=True)
-        return StandardScaler().fit_transform(X), y, 1e-4
-    if name == "iris":
-        X, y = load_iris(return_X_y=True)
-        return X, y, 1 / len(y)
-    if name == "un-centred":  # found in review: skipping delays this stop
-        X, y = make_classification(
-            600,
-            2,
-            n_informative=2,
-            n_redundant=0,
-            n_clusters_per_class=1,
-            weights=[0.9, 0.1],
-            random_state=50,
-        )
-        return (X + 30) * [10, 1], y, 0.0002477864068211399
-    X, y = make_classification(
-        500,
-        20,
-        n_informative=10,
-        random_state=0,
-        n_classes=2 if name == "binary" else 3,
-    )
-    return X, y, 1 / len(y)
-
-
 @pytest.mark.parametrize(
     "name", ["breast cancer", "iris", "binary", "3 classes", "un-centred"]
 )
@@ -357,7 +343,7 @@ def test_skipping_far_certificates_only_ever_delays_the_stop(name, monkeypatch):
     # may stop later (the intercept's correction can put the gap well below
     # that estimate), never earlier, and its stop is as certified; on
     # scikit-learn's own test problems it stops at the very same epoch.
-    X, y, alpha = _skip_problem(name)
+    X, y, alpha = _sklearn_problem(name)
     from sklearn_sigmoid import _optim
 
     computed = []

@@ -522,6 +522,34 @@ class LinearObjective(Objective):
         """Raw scores ``X @ coef.T + intercept``, shape (n_samples, n_outputs)."""
         return linear_scores(self.X, W)
 
+    def scores_overflow(self, W, dtype):
+        """Whether the model ``W``, rounded to ``dtype``, overflows there:
+        its parameters, or its raw scores on X (those of ``predict`` for a
+        model and data in ``dtype``).
+
+        First a bound, ``max_i ||x_i||_1 * max |coef| + max |intercept|``
+        (the rows' norms read once and cached), one pass over the
+        parameters; the scores themselves (one pass over X) only where the
+        bound fails.
+        """
+        limit = float(np.finfo(dtype).max)
+        with np.errstate(over="ignore", invalid="ignore"):
+            W = W.astype(dtype, copy=False)
+            coef, intercept = W[:, :-1], W[:, -1]
+            # (max and -min: no temporary the size of the coefficients.)
+            largest = max(float(coef.max(initial=0.0)), -float(coef.min(initial=0.0)))
+            top = float(np.max(np.abs(intercept), initial=0.0))
+            if not (largest <= limit and top <= limit):  # inf or NaN
+                return True
+            if getattr(self, "_row_l1_max", None) is None:
+                X = self.X
+                rows = abs(X).sum(axis=1) if sp.issparse(X) else np.abs(X).sum(axis=1)
+                self._row_l1_max = float(np.asarray(rows).max(initial=0.0))
+            if self._row_l1_max * largest + top <= 0.5 * limit:
+                return False
+            scores = self.raw(W)
+            return not np.all(np.abs(scores) <= limit)
+
     def raw_float64(self, W):
         """:meth:`raw` in float64, whatever the dtype of X.
 

@@ -565,7 +565,7 @@ class _BlockData:
         self.n_samples = sum(s["n_samples"] for s in summaries)
         self._targets = [s["targets"] for s in summaries]
         dtype = np.result_type(*{np.dtype(s["dtype"]) for s in summaries})
-        return self.n_features, dtype
+        return self.n_features, dtype, dtype
 
     def hold_out(self, estimator, rng):  # pragma: no cover - refused before
         raise ValueError("early_stopping is not supported by fit_distributed.")

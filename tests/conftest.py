@@ -24,6 +24,14 @@ def _real_data_dir():
 REAL_DATA = _real_data_dir()
 
 
+@pytest.fixture
+def float32_arithmetic(monkeypatch):
+    """Fit float32 data in float32 whatever its size (small dense float32
+    data is otherwise fitted in float64, see ``_base._FLOAT64_COPY_BYTES``):
+    for the tests of the float32 arithmetic's own safeguards."""
+    monkeypatch.setattr("sklearn_sigmoid._base._FLOAT64_COPY_BYTES", 0)
+
+
 @pytest.fixture(scope="session")
 def benchmark_script():
     """``load(name)``: the module of ``benchmarks/<name>.py``, imported from

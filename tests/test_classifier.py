@@ -318,6 +318,52 @@ def test_float32_is_kept(multiclass):
     assert_allclose(clf.coef_, ref.coef_, rtol=1e-2, atol=1e-2)
 
 
+def _breast_cancer_float32():
+    X, y = load_breast_cancer(return_X_y=True)
+    return StandardScaler().fit_transform(X).astype(np.float32), y
+
+
+@pytest.mark.parametrize("estimator", ["classifier", "regressor"])
+def test_small_float32_data_is_fitted_in_float64(estimator):
+    # As lbfgs does: the fit computes in float64 (float32's rounding makes
+    # spectral steps erratic), and the parameters are rounded to float32
+    # once, at the end: the float64 fit's own path, to the last bit.
+    from sklearn_sigmoid import SigmoidNeuronRegressor
+
+    X32, y = _breast_cancer_float32()
+    make = {
+        "classifier": lambda: GDLogisticRegression(alpha=1e-4),
+        "regressor": lambda: SigmoidNeuronRegressor(loss="cross_entropy", alpha=1e-4),
+    }[estimator]
+    small = make().fit(X32, y)
+    wide = make().fit(X32.astype(np.float64), y)
+    assert small.coef_.dtype == np.float32 and small.intercept_.dtype == np.float32
+    assert small.n_iter_ == wide.n_iter_ and small.dual_gap_ == wide.dual_gap_
+    assert_array_equal(small.coef_, wide.coef_.astype(np.float32))
+    assert_array_equal(small.intercept_, wide.intercept_.astype(np.float32))
+    assert small.predict(X32).dtype == (np.float32 if estimator == "regressor" else int)
+
+
+def test_float32_data_past_the_size_keeps_float32_arithmetic(monkeypatch):
+    X32, y = _breast_cancer_float32()
+    wide = GDLogisticRegression(alpha=1e-4).fit(X32.astype(np.float64), y)
+    for limit, same_path in [(X32.nbytes, True), (X32.nbytes - 1, False)]:
+        monkeypatch.setattr("sklearn_sigmoid._base._FLOAT64_COPY_BYTES", limit)
+        model = GDLogisticRegression(alpha=1e-4).fit(X32, y)
+        assert model.coef_.dtype == np.float32
+        exact = np.array_equal(model.coef_, wide.coef_.astype(np.float32))
+        assert exact == same_path
+        # Both are the same model, to the tolerance of the stop.
+        assert_allclose(model.coef_, wide.coef_, rtol=0.05, atol=0.05)
+    # partial_fit chunks are computed in their own dtype whatever their size.
+    monkeypatch.undo()
+    stream = GDLogisticRegression().partial_fit(X32, y, classes=[0, 1])
+    wide = GDLogisticRegression().partial_fit(X32.astype(np.float64), y, classes=[0, 1])
+    assert stream.coef_.dtype == np.float32
+    assert not np.array_equal(stream.coef_, wide.coef_.astype(np.float32))
+    assert_allclose(stream.coef_, wide.coef_, rtol=1e-4, atol=1e-5)
+
+
 def test_extreme_scores_stay_finite_and_silent(binary):
     X, y = binary
     with warnings.catch_warnings():

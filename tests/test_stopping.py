@@ -204,7 +204,10 @@ def test_one_column_on_a_huge_scale_does_not_stall():
     assert model.score(X, y) >= ref.score(StandardScaler().fit_transform(X), y) - 0.02
 
 
-def test_float32_features_whose_squares_overflow_float32():
+@pytest.mark.parametrize("arithmetic", ["float32", "float64 copy"])
+def test_float32_features_whose_squares_overflow_float32(arithmetic, monkeypatch):
+    if arithmetic == "float32":
+        monkeypatch.setattr("sklearn_sigmoid._base._FLOAT64_COPY_BYTES", 0)
     X, y = make_classification(500, 10, n_informative=5, random_state=0)
     X32 = (X * 1e19).astype(np.float32)
     with warnings.catch_warnings():
@@ -223,7 +226,10 @@ def test_all_zero_features_without_intercept_or_penalty(params):
     assert np.all(model.coef_ == 0)
 
 
-def test_tiny_float32_features():
+@pytest.mark.parametrize("arithmetic", ["float32", "float64 copy"])
+def test_tiny_float32_features(arithmetic, monkeypatch):
+    if arithmetic == "float32":
+        monkeypatch.setattr("sklearn_sigmoid._base._FLOAT64_COPY_BYTES", 0)
     rng = np.random.RandomState(0)
     for seed in range(10):
         X, y = make_classification(100, 5, random_state=seed)
@@ -296,7 +302,7 @@ def test_non_finite_values_never_hang_the_optimiser():
         {"batch_size": 10},
     ],
 )
-def test_float32_columns_beyond_float32_curvature(params):
+def test_float32_columns_beyond_float32_curvature(params, float32_arithmetic):
     # Squares of 1e30 overflow float32: a fixed step 1/L would underflow and
     # leave every parameter at 0.  Said up front, naming the dtype.
     X, y = make_classification(200, 4, random_state=0)
@@ -310,7 +316,7 @@ def test_float32_columns_beyond_float32_curvature(params):
         assert GDLogisticRegression().fit(X, y).score(X, y) > 0.9
 
 
-def test_scores_that_overflow_are_divergence_not_convergence():
+def test_scores_that_overflow_are_divergence_not_convergence(float32_arithmetic):
     # A fixed step on float32 features of 1e37: the scores overflow to inf,
     # where the saturated loss has a zero gradient; that must not pass for
     # convergence.
@@ -318,6 +324,21 @@ def test_scores_that_overflow_are_divergence_not_convergence():
     X = (rng.randn(50, 1) * 1e37).astype(np.float32)
     with pytest.raises(ValueError, match="diverged"):
         SigmoidNeuronRegressor(learning_rate=1e-4, alpha=0).fit(X, rng.rand(50))
+
+
+def test_float64_fit_of_float32_data_that_float32_cannot_hold():
+    # The same fit on small float32 data, computed in float64: its scores
+    # stay finite there, and the bounded loss sees no divergence, but the
+    # parameters' scores overflow float32, the model's dtype.  A clear
+    # error, naming the dtype and the remedies, not an infinite prediction.
+    rng = np.random.RandomState(0)
+    X = (rng.randn(50, 1) * 1e37).astype(np.float32)
+    model = SigmoidNeuronRegressor(learning_rate=1e-4, alpha=0)
+    with pytest.raises(ValueError, match=r"exceed the range of float32.*float64"):
+        model.fit(X, rng.rand(50))
+    assert not hasattr(model, "coef_")
+    # float64 data fits.
+    assert np.all(np.isfinite(model.fit(X.astype(np.float64), rng.rand(50)).coef_))
 
 
 def test_class_weight_that_leaves_one_class():

@@ -251,3 +251,25 @@ def test_bad_blas_threads_in_the_environment(monkeypatch, text):
     message = rf"{_config.BLAS_THREADS_ENV}.*{re.escape(text)}"
     with pytest.raises(ValueError, match=message):
         _config._blas_threads_from_environ()
+
+
+def test_no_limit_is_set_where_blas_already_runs_that_many(data, monkeypatch):
+    # Setting and restoring a limit costs 20 us a fit; a worker whose BLAS
+    # already runs one thread needs neither.
+    X, y = data
+    controller = _optim._threadpool_controller()
+    calls = []
+    real = controller.limit
+    monkeypatch.setattr(
+        controller, "limit", lambda **kw: calls.append(kw) or real(**kw)
+    )
+    n = len(_blas_threads())
+    with threadpool_limits(limits=1, user_api="blas"):
+        GDLogisticRegression(max_iter=2, tol=None).fit(X, y)
+        assert _blas_threads() == [1] * n
+    assert calls == []
+    with threadpool_limits(limits=2, user_api="blas"):
+        GDLogisticRegression(max_iter=2, tol=None).fit(X, y)
+        assert _blas_threads() == [2] * n
+    assert calls == [{"limits": 1, "user_api": "blas"}]
+    assert _optim._blas_users == 0 and _optim._blas_limiter is None

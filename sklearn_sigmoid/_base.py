@@ -402,10 +402,12 @@ class BaseSigmoidGD(CallbackSupportMixin, BaseEstimator):
 
     # -- the shared fitting routine ------------------------------------------
 
-    def _initial_array(self, value, name, shapes, dtype):
-        """``value`` as an array of ``shapes[0]``: shape, finiteness and size checked.
+    def _initial_array(self, value, name, shapes, dtype, params_dtype):
+        """``value`` as an array of ``shapes[0]`` in ``dtype``: shape,
+        finiteness and size checked.
 
-        Values whose square overflows the dtype of X are refused as well: the
+        Values whose square overflows the dtype of X (``params_dtype``, the
+        model's, whatever the fit computes in) are refused as well: the
         optimiser squares the parameters (penalty, step lengths).
         """
         array = np.asarray(value, dtype=np.float64)
@@ -419,12 +421,12 @@ class BaseSigmoidGD(CallbackSupportMixin, BaseEstimator):
             raise ValueError(
                 f"{name} contains NaN or infinity; the start must be finite."
             )
-        limit = math.sqrt(np.finfo(dtype).max)
+        limit = math.sqrt(np.finfo(params_dtype).max)
         if array.size and np.max(np.abs(array)) > limit:
             raise ValueError(
                 f"{name} has values beyond {limit:.3g}, whose squares overflow "
-                f"{np.dtype(dtype).name} (the dtype of X): start from smaller "
-                f"values."
+                f"{np.dtype(params_dtype).name} (the dtype of X): start from "
+                f"smaller values."
             )
         return array.astype(dtype).reshape(shapes[0])
 
@@ -437,35 +439,46 @@ class BaseSigmoidGD(CallbackSupportMixin, BaseEstimator):
         intercept_init,
         continue_fit,
         default_intercept,
+        params_dtype,
     ):
         """Where descent starts: given, previous (warm start) or default.
 
         ``default_intercept()`` gives the intercept of a fresh start (the
         loss's intercept-only optimum), computed only when it is needed.
+        ``dtype`` is the one the fit computes in, ``params_dtype`` the
+        model's (see ``_FLOAT64_COPY_BYTES``).
         """
         k = n_outputs
         if continue_fit and coef_init is None and intercept_init is None:
             state = getattr(self, "_optimizer_state", None)
             iterate = None if state is None else state.iterate
+            packed = self._get_packed_params()
             if (
-                self.average
-                and iterate is not None
-                and iterate.shape
-                == (
-                    k,
-                    n_features + 1,
+                iterate is not None
+                and iterate.shape == (k, n_features + 1)
+                and (
+                    self.average
+                    or (
+                        iterate.dtype != packed.dtype
+                        and np.array_equal(iterate.astype(packed.dtype), packed)
+                    )
                 )
             ):
-                # Averaging: the fitted parameters are the running mean, and
-                # descent goes on from the last iterate.  (A copy: the state
-                # must survive a failed fit as it was.)
+                # Descent goes on from the last iterate: with averaging the
+                # fitted parameters are the running mean; a fit of float32
+                # data in float64 rounded it to float32 (unless coef_ was
+                # changed since, the iterate is the exact point the state
+                # belongs to).  (A copy: the state must survive a failed fit
+                # as it was.)
                 return iterate.astype(dtype, copy=True)
             # (A new array already: no second copy.)
-            return self._get_packed_params().astype(dtype, copy=False)
+            return packed.astype(dtype, copy=False)
         W = np.zeros((k, n_features + 1), dtype=dtype)
         if coef_init is not None:
             shapes = [(k, n_features)] + ([(n_features,)] if k == 1 else [])
-            W[:, :-1] = self._initial_array(coef_init, "coef_init", shapes, dtype)
+            W[:, :-1] = self._initial_array(
+                coef_init, "coef_init", shapes, dtype, params_dtype
+            )
         elif continue_fit:
             W[:, :-1] = self._get_packed_params()[:, :-1]
         if not self.fit_intercept:
@@ -475,7 +488,7 @@ class BaseSigmoidGD(CallbackSupportMixin, BaseEstimator):
         if intercept_init is not None:
             shapes = [(k,)] + ([()] if k == 1 else [])
             W[:, -1] = self._initial_array(
-                intercept_init, "intercept_init", shapes, dtype
+                intercept_init, "intercept_init", shapes, dtype, params_dtype
             )
         elif continue_fit:
             W[:, -1] = self._get_packed_params()[:, -1]
@@ -764,6 +777,7 @@ class BaseSigmoidGD(CallbackSupportMixin, BaseEstimator):
             intercept_init,
             continue_fit,
             lambda: loss.intercept_only(data.mean_target()),
+            params_dtype,
         )
         # partial_fit: a chunk's weights count as they are (a unit weight
         # is one row), as in SGDClassifier, not relative to the chunk's own

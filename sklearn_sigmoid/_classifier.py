@@ -155,7 +155,10 @@ class GDLogisticRegression(LinearClassifierMixin, BaseSigmoidGD):
     Attributes
     ----------
     coef_ : ndarray of shape (1, n_features) or (n_classes, n_features)
-        Weights ``w``; one row for two classes.
+        Weights ``w``; one row for two classes. In the dtype of X (float32
+        or float64); small dense float32 data (up to 256 KiB) is fitted in
+        float64, as scikit-learn's lbfgs fits it, and the result rounded to
+        float32 once.
 
     intercept_ : ndarray of shape (1,) or (n_classes,)
         Biases ``b``.

@@ -148,7 +148,9 @@ class SigmoidNeuronRegressor(RegressorMixin, BaseSigmoidGD):
     Attributes
     ----------
     coef_ : ndarray of shape (n_features,) or (n_outputs, n_features)
-        Weights ``w``.
+        Weights ``w``. In the dtype of X (float32 or float64); small dense
+        float32 data (up to 256 KiB) is fitted in float64 and the result
+        rounded to float32 once.
 
     intercept_ : ndarray of shape (1,) or (n_outputs,)
         Biases ``b``.

@@ -188,9 +188,10 @@ def _fit_recording_path(model, X, y, fit_params):
     by the optimiser's epoch callback, see :meth:`BaseSigmoidGD._descend`).
     Without divergence ``fitted`` is the clone fitted with the given settings
     and ``diverged_at`` is None.  Otherwise ``diverged_at`` is the epoch that
-    raised :class:`DivergenceError` and ``fitted`` a clone fitted for the
+    raised :class:`DivergenceError` (the one after the last, where the result
+    cannot be held in the dtype of X) and ``fitted`` a clone fitted for the
     epochs before it (the same descent, cut short; None when it diverged at
-    the first epoch).
+    the first epoch, or has no model to show).
     """
     recorder = _PathRecorder()
     with warnings.catch_warnings():
@@ -205,11 +206,17 @@ def _fit_recording_path(model, X, y, fit_params):
         diverged_at = len(recorder.path) + 1
         fitted = None
         if diverged_at > 1:
-            fitted = (
-                clone(model)
-                .set_params(max_iter=diverged_at - 1, tol=None)
-                .fit(X, y, **fit_params)
-            )
+            try:
+                fitted = (
+                    clone(model)
+                    .set_params(max_iter=diverged_at - 1, tol=None)
+                    .fit(X, y, **fit_params)
+                )
+            except DivergenceError:
+                # Raised after the last epoch, not during one: small float32
+                # data fitted in float64 whose result float32 cannot hold
+                # (see BaseSigmoidGD._check_params_dtype).  No model to show.
+                fitted = None
     return fitted, diverged_at, recorder.path
 
 

@@ -200,6 +200,24 @@ def test_warm_start_continues_the_optimiser_exactly(binary, params):
     assert_allclose(clf.loss_curve_, once.loss_curve_, rtol=1e-12)
 
 
+def test_warm_start_on_float32_data_fitted_in_float64_continues_exactly():
+    # coef_ is the float32 rounding of the float64 iterate: a warm start goes
+    # on from the iterate itself (the point the optimiser's state belongs
+    # to), so the pieces walk one fit's path; after coef_ was changed by
+    # hand, from coef_.
+    X32, y = _breast_cancer_float32()
+    clf = GDLogisticRegression(alpha=1e-4, max_iter=20, tol=None, warm_start=True)
+    clf.fit(X32, y)
+    clf.fit(X32, y)
+    once = GDLogisticRegression(alpha=1e-4, max_iter=40, tol=None).fit(X32, y)
+    assert clf.coef_.dtype == np.float32
+    assert_array_equal(clf.coef_, once.coef_)
+    assert_allclose(clf.loss_curve_, once.loss_curve_, rtol=1e-12)
+    clf.coef_ = np.zeros_like(clf.coef_)
+    clf.set_params(max_iter=1).fit(X32, y)
+    assert clf.loss_curve_[-1] > once.loss_curve_[-1]
+
+
 def test_warm_start_pieces_behave_as_one_fit_for_sgd_and_divergence():
     X, y = make_classification(n_samples=200, n_features=5, random_state=0)
     # Mini-batches: the shuffling generator carries over between pieces.

@@ -405,6 +405,27 @@ def test_surface_of_a_diverging_descent(plt):
     assert "diverged at epoch 1" in disp.end_marker_.get_label()
 
 
+def test_displays_of_float32_fits_float32_cannot_hold(plt):
+    # Small float32 data is fitted in float64; where the result overflows
+    # float32, the fit raises after its last epoch, not during one: the
+    # displays mark that run as diverged instead of raising.
+    rng = np.random.RandomState(0)
+    X = (rng.randn(50, 1) * 1e37).astype(np.float32)
+    t = rng.rand(50)
+    neuron = SigmoidNeuronRegressor(alpha=0, max_iter=50, tol=None)
+    with pytest.raises(DivergenceError, match="range of float32"):
+        clone(neuron).set_params(learning_rate=1.0).fit(X, t)
+    sweep = LearningRateSweepDisplay.from_estimator(
+        neuron, X, t, learning_rates=[1e-80, 1.0]
+    )
+    assert sweep.diverged_at == [None, 51]
+    assert sweep.estimators_[1] is None
+    surface = LossSurfaceDisplay.from_estimator(
+        clone(neuron).set_params(learning_rate=1.0), X, t, grid_resolution=5
+    )
+    assert surface.diverged_at == 51 and surface.estimator_ is None
+
+
 # -- top keywords --------------------------------------------------------------
 
 

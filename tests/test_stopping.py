@@ -205,9 +205,9 @@ def test_one_column_on_a_huge_scale_does_not_stall():
 
 
 @pytest.mark.parametrize("arithmetic", ["float32", "float64 copy"])
-def test_float32_features_whose_squares_overflow_float32(arithmetic, monkeypatch):
+def test_float32_features_whose_squares_overflow_float32(arithmetic, request):
     if arithmetic == "float32":
-        monkeypatch.setattr("sklearn_sigmoid._base._FLOAT64_COPY_BYTES", 0)
+        request.getfixturevalue("float32_arithmetic")
     X, y = make_classification(500, 10, n_informative=5, random_state=0)
     X32 = (X * 1e19).astype(np.float32)
     with warnings.catch_warnings():
@@ -227,9 +227,9 @@ def test_all_zero_features_without_intercept_or_penalty(params):
 
 
 @pytest.mark.parametrize("arithmetic", ["float32", "float64 copy"])
-def test_tiny_float32_features(arithmetic, monkeypatch):
+def test_tiny_float32_features(arithmetic, request):
     if arithmetic == "float32":
-        monkeypatch.setattr("sklearn_sigmoid._base._FLOAT64_COPY_BYTES", 0)
+        request.getfixturevalue("float32_arithmetic")
     rng = np.random.RandomState(0)
     for seed in range(10):
         X, y = make_classification(100, 5, random_state=seed)

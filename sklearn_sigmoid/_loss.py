@@ -216,14 +216,20 @@ def _sigmoid_from(raw, e):
     """``sigma(z)`` from ``e = exp(-|z|)``: ``1 / (1 + e)`` where ``z >= 0``,
     ``e / (1 + e)`` elsewhere.
 
-    (A division ``where(z >= 0, 1, e) / (1 + e)`` saves one array operation,
-    0.5 us, but rounds differently, and spectral steps amplify rounding:
-    epochs to a certified 1e-6 gap on binary word counts went from 192 to
-    268.  Kept as measured.)
+    Computed as ``exp(min(z, 0)) / (1 + e)``, which is those two to the last
+    bit: where ``z < 0``, ``min(z, 0) = -|z|`` exactly and the exponential is
+    ``e`` again; elsewhere it is 1.  Three array operations instead of a
+    comparison, a product and ``np.where`` (2.0 against 3.3 us on 569 rows).
+    (A division ``where(z >= 0, 1, e) / (1 + e)`` would save one more, but
+    rounds differently, and spectral steps amplify rounding: epochs to a
+    certified 1e-6 gap on binary word counts went from 192 to 268.)
     """
     inv = 1.0 + e
     np.reciprocal(inv, out=inv)  # 1 / (1 + e) = sigma(|z|)
-    return np.where(raw >= 0, inv, e * inv)
+    factor = np.minimum(raw, 0.0)
+    np.exp(factor, out=factor)  # e where z < 0, 1 elsewhere
+    inv *= factor
+    return inv
 
 
 def _sigmoid_softplus(raw):

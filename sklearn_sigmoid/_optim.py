@@ -340,9 +340,12 @@ class OptimalityRule:
         """Check the stepper's current point; return True to stop."""
         target = self.tol * abs(value)
         self.gap = None
-        if stepper.objective.certifiable:
-            alpha = stepper.objective.alpha
-            if stepper.grad_norm_sq() > self._SKIP_FACTOR * 2.0 * alpha * target:
+        objective = stepper.objective
+        if objective.certifiable:
+            if (
+                stepper.grad_norm_sq()
+                > self._SKIP_FACTOR * 2.0 * objective.alpha * target
+            ):
                 return False
             self.gap = stepper.duality_gap()
             if self.gap <= target:
@@ -622,7 +625,7 @@ class SpectralStep(_Stepper):
         # Computed once per gradient: the epoch's step (without a metric)
         # and the stopping rule both need it.
         if self._grad_sq is None:
-            self._grad_sq = super().grad_norm_sq()
+            self._grad_sq = float(np.vdot(self.grad, self.grad))
         return self._grad_sq
 
     def _spectral_step(self, g_sq):
@@ -682,10 +685,6 @@ class SpectralStep(_Stepper):
             self._scaled_g = np.empty_like(g)
         self.W -= np.multiply(g, t, out=self._scaled_g)
 
-    def _trial(self, t, raw_dir, penalty, out=None):
-        data, raw, G = self.objective.trial(self.raw, t, raw_dir, out=out)
-        return data + penalty(t), raw, G
-
     def _direction(self, g):
         """``metric * g`` (into a kept buffer), or ``g`` itself without a metric."""
         if self.metric is None:
@@ -721,8 +720,10 @@ class SpectralStep(_Stepper):
         t = self.step
         halvings = 0
         reference = max(self._recent)
+        trial = self.objective.trial
         while True:
-            value, raw, G = self._trial(t, raw_dir, penalty, out=self._spare_raw)
+            value, raw, G = trial(self.raw, t, raw_dir, out=self._spare_raw)
+            value += penalty(t)
             if value <= reference - _ARMIJO * t * g_sq:
                 break
             t *= 0.5
@@ -745,11 +746,12 @@ class SpectralStep(_Stepper):
             # The bound's first step is safe but short: while trials are this
             # cheap, lengthen it as long as the objective keeps falling.
             while t * 4 <= self.max_step:
-                longer = self._trial(t * 4, raw_dir, penalty)
-                if not longer[0] < value:
+                data, longer_raw, longer_G = trial(self.raw, t * 4, raw_dir)
+                longer = data + penalty(t * 4)
+                if not longer < value:
                     break
                 t *= 4
-                value, raw, G = longer
+                value, raw, G = longer, longer_raw, longer_G
         # The gradient before g is no longer needed: its array (if ours)
         # takes the next gradient, and the raw scores' arrays swap likewise,
         # so that an epoch allocates no parameter-sized array of its own.
@@ -1061,17 +1063,22 @@ def run_epochs(
     reason = "max_iter"
     start = time.perf_counter()
     n_iter = 0
+    # A monotone rule's objective stays finite and at most its start; the
+    # divergence check's first test, once per run (see _check_divergence).
+    monotone = stepper.monotone
+    value_limit = 10.0 * (abs(stepper.initial_value) + 1.0)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for n_iter in range(1, max_iter + 1):
             for callback in callbacks:
                 callback.begin()
             value = stepper.epoch()
-            _check_divergence(
-                value,
-                None if stepper.monotone else stepper.W,
-                stepper.initial_value,
-                stepper.step,
-            )
+            if not (monotone and -math.inf < value <= value_limit):
+                _check_divergence(
+                    value,
+                    None if monotone else stepper.W,
+                    stepper.initial_value,
+                    stepper.step,
+                )
             loss_curve.append(value)
             watched = value
             if monitor is not None:

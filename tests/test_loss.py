@@ -160,6 +160,32 @@ def test_one_exponential_sigmoid_matches_scipy(dtype, rtol):
         assert_allclose(got[normal], want[normal], rtol=rtol * 4)
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_sigmoid_from_its_exponential_is_the_two_branch_formula_bit_for_bit(dtype):
+    # _sigmoid_from multiplies 1 / (1 + e) by exp(min(z, 0)), which must be
+    # e itself where z < 0 and exactly 1 elsewhere: the numbers of
+    # "1 / (1 + e) where z >= 0, e / (1 + e) elsewhere", to the last bit
+    # (the optimiser's path depends on them), in the tails and at zero too.
+    from sklearn_sigmoid._loss import _exp_neg_abs, _sigmoid_from
+
+    rng = np.random.default_rng(0)
+    z = np.concatenate(
+        [
+            np.linspace(-800, 800, 20001),
+            rng.standard_normal(5000) * 10.0 ** rng.integers(-40, 3, 5000),
+            [0.0, -0.0, np.inf, -np.inf, 1e-300, -1e-300],
+        ]
+    )
+    z = z.astype(dtype)[:, None]
+    e = _exp_neg_abs(z)
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        inv = 1.0 / (1.0 + e)
+        want = np.where(z >= 0, inv, e * inv)
+        got = _sigmoid_from(z, e.copy())
+    assert got.dtype == dtype
+    np.testing.assert_array_equal(got.view(np.uint8), want.view(np.uint8))
+
+
 @pytest.mark.parametrize("link, name", LOSSES)
 def test_split_halves_give_loss_gradient_numbers(link, name):
     # The line search computes the loss first and the gradient only for the

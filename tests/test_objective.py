@@ -317,3 +317,36 @@ def test_the_objective_contract_is_declared():
     )
     assert_allclose(out, grad, rtol=1e-12)
     assert obj.lipschitz() >= obj.loss.curvature * 0 + obj.alpha
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_scores_overflow_answers_as_the_float32_scores_do(sparse):
+    # Whether a float64 model, rounded to float32, overflows float32 on X:
+    # the cheap bound (max |x| times the row length for dense X, the rows'
+    # L1 norms for sparse X) may only say "no" where the scores fit; where
+    # it cannot tell, the scores decide.
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((40, 6)).astype(np.float32)
+    X[3, 2] = 1e3  # one large entry: the dense bound is loose by the row length
+    if sparse:
+        X = sp.csr_matrix(X)
+    Y = rng.integers(0, 2, (40, 1)).astype(np.float64)
+    objective = LinearObjective(
+        get_loss("cross_entropy", "sigmoid"), X, Y, np.ones(40), 1.0, True
+    )
+    limit = float(np.finfo(np.float32).max)
+    dense = X.toarray() if sparse else X
+    top = limit / 1e3  # the coefficient at which the large entry's score overflows
+    for scale in [1.0, 1e30, top / 6, top / 2, 0.999 * top, 1.01 * top, 1e36]:
+        W = np.zeros((1, 7))
+        W[0, 2] = scale
+        with np.errstate(over="ignore"):  # the scores predict computes
+            scores = dense @ W[0, :-1].astype(np.float32)
+        truth = not np.all(np.abs(scores) <= limit)
+        assert truth == (scale > top)
+        assert objective.scores_overflow(W, np.float32) == truth, scale
+    # A coefficient or an intercept beyond float32 overflows whatever X is.
+    assert objective.scores_overflow(np.full((1, 7), 1e39), np.float32)
+    W = np.zeros((1, 7))
+    W[0, -1] = 1e39
+    assert objective.scores_overflow(W, np.float32)

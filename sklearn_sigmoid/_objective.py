@@ -118,9 +118,9 @@ def _row_l1_bound(X):
     """An upper bound on ``max_i ||x_i||_1``, the rows' largest L1 norm.
 
     Dense X: ``max |x_ij|`` times the row length, from two reductions (a
-    third of the cost of the rows' sums on 569 x 30, 7 against 21 us); it
-    serves bounds with a margin far wider than the row length.  Sparse X:
-    the exact norms, from its stored entries.
+    third of the cost of the rows' sums on 569 x 30, 7 against 21 us); where
+    that is too loose to settle a question, the caller computes the scores.
+    Sparse X: the exact norms, from its stored entries.
     """
     if sp.issparse(X):
         return float(np.asarray(abs(X).sum(axis=1)).max(initial=0.0))
@@ -415,8 +415,9 @@ class Objective(ABC):
         cc, cd = float(np.vdot(c, c)), float(np.vdot(c, d))
         if D_sq is None:
             dd = float(np.vdot(d, d))
-        elif D.shape[0] == 1:  # one intercept: its square, as vdot rounds it
-            dd = D_sq - float(D[0, -1]) ** 2
+        elif D.shape[0] == 1:  # one intercept: its square in D's dtype, as vdot's
+            last = D[0, -1]
+            dd = D_sq - float(last * last)
         else:
             dd = D_sq - float(np.vdot(D[:, -1], D[:, -1]))
         half = 0.5 * self.alpha
@@ -566,7 +567,10 @@ class LinearObjective(Objective):
                 self._row_l1_bound = _row_l1_bound(self.X)
             if self._row_l1_bound * largest + top <= 0.5 * limit:
                 return False
-            scores = self.raw(W)
+            # The scores as predict computes them, in dtype: X in dtype too
+            # (small float32 data is fitted on a float64 copy, which rounds
+            # back exactly), so that partial sums overflow where predict's do.
+            scores = linear_scores(self.X.astype(dtype, copy=False), W)
             return not np.all(np.abs(scores) <= limit)
 
     def raw_float64(self, W):

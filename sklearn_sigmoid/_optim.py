@@ -1063,10 +1063,12 @@ def run_epochs(
     reason = "max_iter"
     start = time.perf_counter()
     n_iter = 0
-    # A monotone rule's objective stays finite and at most its start; the
-    # divergence check's first test, once per run (see _check_divergence).
+    # A monotone rule's objective stays finite and at most its start: the
+    # divergence check's first test, its limit computed once per run (see
+    # _check_divergence).  (Only then: a mini-batch stepper computes its
+    # initial value lazily, in its first epoch's kernel.)
     monotone = stepper.monotone
-    value_limit = 10.0 * (abs(stepper.initial_value) + 1.0)
+    value_limit = 10.0 * (abs(stepper.initial_value) + 1.0) if monotone else None
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for n_iter in range(1, max_iter + 1):
             for callback in callbacks:

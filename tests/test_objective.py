@@ -200,6 +200,30 @@ def test_penalty_along_from_a_known_square_norm():
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_penalty_along_one_output_rounds_the_intercept_square_as_vdot(dtype):
+    # With one output, the intercept's square is taken off ||D||^2 without a
+    # vdot call, rounded as vdot rounds it (in D's dtype): the line search's
+    # objective values, and so its path, stay those of the general formula.
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((20, 3)).astype(dtype)
+    Y = rng.integers(0, 2, (20, 1)).astype(np.float64)
+    obj = LinearObjective(
+        get_loss("cross_entropy", "sigmoid"), X, Y, np.ones(20), 0.7, True
+    )
+    W = rng.standard_normal((1, 4)).astype(dtype)
+    half = 0.5 * 0.7
+    for _ in range(200):
+        D = (rng.standard_normal((1, 4)) * 10.0 ** rng.integers(-3, 3)).astype(dtype)
+        D_sq = float(np.vdot(D, D))
+        c, d = W[:, :-1], D[:, :-1]
+        cc, cd = float(np.vdot(c, c)), float(np.vdot(c, d))
+        dd = D_sq - float(np.vdot(D[:, -1], D[:, -1]))
+        for t in (0.5, 1e3):
+            want = half * (cc - 2.0 * t * cd + t * t * dd)
+            assert obj.penalty_along(W, D, D_sq)(t) == want
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("transpose", [False, True])
 def test_product_adds_in_place(dtype, transpose):
     from sklearn_sigmoid._kernels import add_product as _add_product
@@ -319,34 +343,51 @@ def test_the_objective_contract_is_declared():
     assert obj.lipschitz() >= obj.loss.curvature * 0 + obj.alpha
 
 
+@pytest.mark.parametrize("copy", [False, True])
 @pytest.mark.parametrize("sparse", [False, True])
-def test_scores_overflow_answers_as_the_float32_scores_do(sparse):
-    # Whether a float64 model, rounded to float32, overflows float32 on X:
-    # the cheap bound (max |x| times the row length for dense X, the rows'
-    # L1 norms for sparse X) may only say "no" where the scores fit; where
-    # it cannot tell, the scores decide.
+def test_scores_overflow_answers_as_the_float32_scores_do(sparse, copy):
+    # Whether a float64 model, rounded to float32, overflows float32 on X
+    # (X itself, or the float64 copy small float32 data is fitted on): the
+    # cheap bound on the rows' L1 norms may only say "no" where predict's
+    # float32 scores fit; where it cannot tell, those scores decide.
     rng = np.random.default_rng(0)
-    X = rng.standard_normal((40, 6)).astype(np.float32)
-    X[3, 2] = 1e3  # one large entry: the dense bound is loose by the row length
-    if sparse:
-        X = sp.csr_matrix(X)
+    X = rng.standard_normal((40, 8)).astype(np.float32)
+    X[3, 2] = 1e3  # one large entry: max |x| times the row length is loose
+    X[7, :6] = 1e3  # a row of them: only its whole L1 norm (6e3) bounds it
+    X[9, 6:] = [1e3, -1.9e3]  # a product past float32, a sum within it
     Y = rng.integers(0, 2, (40, 1)).astype(np.float64)
+    fitted = X.astype(np.float64) if copy else X
+    fitted = sp.csr_matrix(fitted) if sparse else fitted
     objective = LinearObjective(
-        get_loss("cross_entropy", "sigmoid"), X, Y, np.ones(40), 1.0, True
+        get_loss("cross_entropy", "sigmoid"), fitted, Y, np.ones(40), 1.0, True
     )
     limit = float(np.finfo(np.float32).max)
-    dense = X.toarray() if sparse else X
-    top = limit / 1e3  # the coefficient at which the large entry's score overflows
-    for scale in [1.0, 1e30, top / 6, top / 2, 0.999 * top, 1.01 * top, 1e36]:
-        W = np.zeros((1, 7))
-        W[0, 2] = scale
-        with np.errstate(over="ignore"):  # the scores predict computes
-            scores = dense @ W[0, :-1].astype(np.float32)
-        truth = not np.all(np.abs(scores) <= limit)
-        assert truth == (scale > top)
-        assert objective.scores_overflow(W, np.float32) == truth, scale
+    top = limit / 1e3  # a coefficient at which one large entry's score overflows
+    column_2, first_6, last_2 = (
+        np.eye(8)[2],
+        np.repeat([1.0, 0.0], [6, 2]),
+        np.eye(8)[6] + np.eye(8)[7],
+    )
+    for direction, scale, overflows in [
+        (column_2, 1.0, False),
+        (column_2, 1e30, False),
+        (column_2, top / 6, False),  # the bound fails, the scores fit
+        (column_2, 0.999 * top, False),
+        (column_2, 1.01 * top, True),
+        (first_6, top / 8, False),  # row 7 scores 6e3 * top / 8 = 0.75 * limit
+        (first_6, top / 4, True),  # 1.5 * limit, though 1e3 * coef is limit / 4
+        # Row 9: -1.9e3 * top / 1.5 overflows float32; the score, -0.6 * limit,
+        # does not (in float64, which the copy's scores would be computed in).
+        (last_2, top / 1.5, True),
+    ]:
+        W = np.zeros((1, 9))
+        W[0, :-1] = direction * scale
+        with np.errstate(over="ignore", invalid="ignore"):  # predict's scores
+            scores = X @ W[0, :-1].astype(np.float32)
+        assert (not np.all(np.abs(scores) <= limit)) == overflows, (direction, scale)
+        assert objective.scores_overflow(W, np.float32) == overflows, (direction, scale)
     # A coefficient or an intercept beyond float32 overflows whatever X is.
-    assert objective.scores_overflow(np.full((1, 7), 1e39), np.float32)
-    W = np.zeros((1, 7))
+    assert objective.scores_overflow(np.full((1, 9), 1e39), np.float32)
+    W = np.zeros((1, 9))
     W[0, -1] = 1e39
     assert objective.scores_overflow(W, np.float32)

@@ -210,6 +210,30 @@ def test_mini_batch_sgd_learns(cancer):
     assert clf.loss_curve_[-1] < clf.loss_curve_[0]
 
 
+def test_mini_batch_start_value_comes_from_its_first_epoch(cancer):
+    # A mini-batch stepper computes the objective where it starts lazily, in
+    # its first epoch (the compiled kernel's value where it is built):
+    # run_epochs must not compute it before, with other arithmetic.
+    X, y = cancer
+    stepper = make_stepper(
+        _objective(X, y),
+        np.zeros((1, X.shape[1] + 1)),
+        learning_rate=0.1,
+        momentum=0.0,
+        batch_size=32,
+        shuffle=True,
+        rng=np.random.RandomState(0),
+    )
+    assert not stepper.monotone
+    order = []
+    epoch, value = stepper.epoch, stepper.objective.value
+    stepper.epoch = lambda: order.append("epoch") or epoch()
+    stepper.objective.value = lambda W: order.append("value") or value(W)
+    run_epochs(stepper, max_iter=2)
+    assert order[0] == "epoch", order
+    assert np.isfinite(stepper.initial_value)
+
+
 def test_mini_batch_auto_step_is_safe(cancer):
     X, y = cancer
     X = X * 50  # large features: the per-row bound must shrink the step

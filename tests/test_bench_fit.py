@@ -9,6 +9,7 @@ scaling size whose time to a gap was not searched).
 import json
 import sys
 
+import numpy as np
 import pytest
 
 NAMES = ("time_to_gap", "epoch_cost", "scaling")
@@ -165,3 +166,36 @@ def test_best_time_reads_the_chosen_clock(bench_fit, monkeypatch):
     assert bench_fit.best_time(lambda: time.sleep(0.02), repeat=2, budget=0) < 0.01
     monkeypatch.setattr(bench_fit, "clock", bench_fit.CLOCKS["wall"])
     assert bench_fit.best_time(lambda: time.sleep(0.02), repeat=2, budget=0) >= 0.02
+
+
+def test_spread_of_the_ratio_and_its_paragraph(bench_fit):
+    rows = [
+        {"ratio_to_same_gap": r, "ours_epochs": e, "lbfgs_iterations_to_ours_gap": k}
+        for r, e, k in [(0.8, 100, 50), (1.2, 150, 50), (0.9, 90, 30)]
+    ]
+    summary = bench_fit.spread(rows)
+    assert summary == {
+        "n": 3,
+        "median": 0.9,
+        "min": 0.8,
+        "max": 1.2,
+        "above_one": 1,
+        "median_epochs_per_iteration": 3.0,
+    }
+    text = bench_fit.variants_text(summary)
+    assert "median is 0.90, from 0.80 to 1.20, above 1 on 1 of 3" in text
+    assert "3.0 times lbfgs's iterations" in text
+
+
+def test_breast_cancer_variants_are_reproducible_subsets(bench_fit):
+    problems = bench_fit.breast_cancer_variants()
+    again = bench_fit.breast_cancer_variants()
+    assert list(problems) == list(again) and len(problems) == 12
+    alphas = set()
+    for name, (X, y, alpha) in problems.items():
+        assert X.shape == (512, 30) and len(y) == 512  # 90 % of 569 rows
+        assert 10**-4.5 <= alpha <= 10**-3.5 and f"{alpha:.2e}" in name
+        np.testing.assert_allclose(X.mean(axis=0), 0.0, atol=1e-12)  # standardised
+        np.testing.assert_array_equal(X, again[name][0])
+        alphas.add(alpha)
+    assert len(alphas) == 12

@@ -227,6 +227,11 @@ def write_all(out=OUT, figures=True):
         ),
         "time_to_gap": time_to_gap_table(fit["time_to_optimum"][threads]),
         "defaults": defaults_table(fit["defaults"]),
+        "defaults_variants": (
+            _load_script("bench_fit").variants_text(fit["defaults_variants"]) + "\n"
+            if "defaults_variants" in fit
+            else ""
+        ),
         "epoch_cost": epoch_cost_table(fit["epoch_cost"]),
         "scaling": scaling_table(fit["scaling"]),
         "lecture_loop": lecture_loop_text(fit["lecture_loop"]),

@@ -206,6 +206,7 @@ def write_all(out=OUT, figures=True):
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     fit = _read("bench_fit.json")
+    bench_fit = _load_script("bench_fit")  # its variants text and figures
     dask = _read("bench_dask.json")
     threads = (
         "1" if "1" in fit["time_to_optimum"] else next(iter(fit["time_to_optimum"]))
@@ -228,7 +229,7 @@ def write_all(out=OUT, figures=True):
         "time_to_gap": time_to_gap_table(fit["time_to_optimum"][threads]),
         "defaults": defaults_table(fit["defaults"]),
         "defaults_variants": (
-            _load_script("bench_fit").variants_text(fit["defaults_variants"]) + "\n"
+            bench_fit.variants_text(fit["defaults_variants"]) + "\n"
             if "defaults_variants" in fit
             else ""
         ),
@@ -243,7 +244,6 @@ def write_all(out=OUT, figures=True):
         if not path.is_file() or path.read_text() != text:
             path.write_text(text)
     if figures:
-        bench_fit = _load_script("bench_fit")
         bench_fit.figures(fit, out, log=lambda msg: None)
         bench_dask = _load_script("bench_dask")
         png = bench_dask.plot_epoch_times(
